@@ -93,7 +93,6 @@ class InvalidInput(JunkanError):
     default_code = "invalid_input"
 
 
-
 class ImportRejected(InvalidInput):
     """A file import refused as a whole; ``rows`` lists every problem found, nothing was stored."""
 

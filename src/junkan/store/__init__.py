@@ -1,0 +1,1 @@
+"""Adapters to the relational store: tables, engine, unit of work and Alembic migrations."""

@@ -1,0 +1,1 @@
+"""Alembic migrations. Schema changes happen only here; ``junkan db upgrade`` applies them."""

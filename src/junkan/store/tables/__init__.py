@@ -1,0 +1,8 @@
+"""All tables, one module per bounded context, all on :data:`junkan.store.metadata.metadata`.
+
+Importing this package registers every context's tables (Alembic and the test suite rely on it).
+"""
+
+from junkan.store.tables import members, platform
+
+__all__ = ["members", "platform"]
