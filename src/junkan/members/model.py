@@ -17,6 +17,8 @@ from junkan.errors import Conflict, InvalidInput, PermissionDenied
 from junkan.members.codes import validate_corporate_number, validate_municipality_code
 
 __all__ = [
+    "ROLE_SCOPES",
+    "SYSTEM_ORG_ID",
     "Audience",
     "Facility",
     "FacilityKind",
@@ -99,6 +101,9 @@ class TargetStatus(enum.StrEnum):
     DECLARED = "declared"
 
 
+SYSTEM_ORG_ID = 0
+
+
 class Audience(enum.StrEnum):
     """Who may see a section of a record (DESIGN: disclosure per section)."""
 
@@ -120,8 +125,15 @@ class Principal:
     token_id: int | None = None
     partner_org_ids: frozenset[int] = field(default_factory=frozenset)
 
+    @property
+    def is_system(self) -> bool:
+        """The platform operator itself (CLI, demo builder): org id 0, never a tenant."""
+        return self.org_id == SYSTEM_ORG_ID
+
     def require(self, scope: Scope, *, org_id: int | None = None, action: str = "do this") -> None:
         """Refuse unless the principal has ``scope`` and (when given) acts for ``org_id``."""
+        if self.is_system:
+            return
         if org_id is not None and org_id != self.org_id:
             raise PermissionDenied(
                 f"you act for organisation {self.org_id} and cannot {action} for organisation {org_id}",
