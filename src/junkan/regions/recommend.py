@@ -119,7 +119,8 @@ def recommend(
         )
         en.append(
             f"Expected effect (50 % participation, mode values): {eff.tonnes:,.0f} t/yr, "
-            f"GHG {eff.ghg_t:,.0f} t CO2e/yr, cost JPY {eff.net_cost_jpy / 1e6:,.1f} M/yr, {eff.jobs:,.1f} jobs"
+            f"GHG {eff.ghg_t:,.0f} t CO2e/yr, cost JPY {eff.net_cost_jpy / 1e6:,.1f} M/yr, "
+            f"{eff.jobs:,.1f} jobs"
         )
         if running:
             shown = ", ".join(names.get(c, c) for c in running)
