@@ -58,7 +58,7 @@ class KeyId:
 
 
 def _host(host: str) -> str:
-    encoded = host.replace(":", "%3A")
+    encoded = host.lower().replace(":", "%3A")
     if not _HOST.match(encoded):
         raise InvalidInput(
             f"{host!r} is not a host name for did:web; give a DNS name such as 'junkan.example.jp' "
@@ -66,7 +66,7 @@ def _host(host: str) -> str:
             code="did_web_host_invalid",
             field="host",
         )
-    return encoded.lower()
+    return encoded
 
 
 def org_did(host: str, org_id: str) -> str:

@@ -13,8 +13,9 @@ Rules (RFC 8785 §3.2):
 - strings: ECMAScript ``JSON.stringify`` escaping: ``\\"``, ``\\\\``, ``\\b \\f \\n \\r \\t``, other
   controls as ``\\u00xx`` (lower-case hex), everything else literal UTF-8; lone surrogates are an error
   (§3.2.2.2);
-- numbers: ECMAScript ``Number.prototype.toString`` of the IEEE-754 double (§3.2.2.3); integers beyond
-  ±2^53 are refused because a double cannot hold them exactly (keep such values as strings);
+- numbers: ECMAScript ``Number.prototype.toString`` of the IEEE-754 double (§3.2.2.3); an integer beyond
+  ±2^53 whose canonical text would read back as another number is refused, never rounded (keep such
+  values as strings);
 - ``true``/``false``/``null`` literal.
 """
 
@@ -43,8 +44,17 @@ def format_number(value: int | float, *, path: str = "$") -> str:
     if isinstance(value, int):
         if -MAX_SAFE_INTEGER <= value <= MAX_SAFE_INTEGER:
             return str(value)
+        # Beyond 2^53 a JSON number means the nearest double. Accept an integer only when the double's
+        # ECMAScript text reads back as the very same integer (e.g. a large float that a JSON parser
+        # returned as an int); refuse the rest rather than sign text that says a different number.
+        try:
+            text = format_number(float(value), path=path)
+        except OverflowError:
+            text = ""
+        if text == str(value):
+            return text
         raise InvalidInput(
-            f"the integer {value} is outside ±2^53-1 and cannot be represented exactly in JSON numbers; "
+            f"the integer {value} is not exactly representable as a JSON (IEEE-754 double) number; "
             "send it as a string",
             code="jcs_integer_out_of_range",
             field=path,
@@ -146,7 +156,7 @@ def canonicalize(value: Any) -> bytes:
     """Return the RFC 8785 canonical UTF-8 bytes of a JSON value (dict, list, str, int, float, bool, None).
 
     Raises ``InvalidInput`` (with ``field`` set to a JSON path such as ``$.materials[2].mass``) for values
-    JSON cannot carry exactly: ``Decimal``, bytes, non-finite floats, integers beyond ±2^53-1, lone
+    JSON cannot carry exactly: ``Decimal``, bytes, non-finite floats, integers a double cannot hold, lone
     surrogates, non-string member names.
     """
     out: list[str] = []
