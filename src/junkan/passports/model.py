@@ -232,9 +232,13 @@ DEFAULT_DISCLOSURE: Final[dict[str, Audience]] = {
     "composition.materials.mass_fraction": Audience.PARTNERS,
     "composition.materials.origin_country": Audience.PARTNERS,
     "composition.components": Audience.PARTNERS,
+    # Computed masses would let anyone recover the recipe from the public shares; shares stay public.
     "composition.rollup.total_mass_kg": Audience.PARTNERS,
+    "composition.rollup.recycled_mass_kg": Audience.PARTNERS,
+    "composition.rollup.hazardous_mass_kg": Audience.PARTNERS,
     "composition.rollup.by_class.mass_kg": Audience.PARTNERS,
     "composition.rollup.by_class.recycled_mass_kg": Audience.PARTNERS,
+    "composition.rollup.contributions": Audience.PARTNERS,
     "eco_design": Audience.PUBLIC,
     "carbon": Audience.PUBLIC,
     "claims": Audience.PUBLIC,
