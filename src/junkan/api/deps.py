@@ -1,0 +1,95 @@
+"""Dependencies of the entrypoints, wired by the composition root (``create_app``).
+
+``UowDep`` gives a fresh unit of work on the app's engine; ``ActorDep`` resolves who is calling: an API token
+(``Authorization: Bearer jk_…``) or a signed-in session cookie. Cookie-authenticated writes must carry the
+session's CSRF token (header ``X-CSRF-Token`` or form field ``csrf_token``), so another site cannot make a
+signed-in browser write on its behalf.
+"""
+
+from __future__ import annotations
+
+import hmac
+from typing import Annotated
+
+from fastapi import Depends, Request
+from sqlalchemy import Engine
+
+from junkan.actor import Actor, utcnow
+from junkan.config import Settings
+from junkan.errors import NotAuthenticated, PermissionDenied
+from junkan.members.auth import principal_from_session, principal_from_token
+from junkan.members.model import Principal
+from junkan.store.uow import UnitOfWork
+
+__all__ = [
+    "SESSION_COOKIE",
+    "ActorDep",
+    "SettingsDep",
+    "UowDep",
+    "check_csrf",
+    "resolve_actor",
+    "session_of",
+]
+
+SESSION_COOKIE = "junkan_session"
+SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
+
+
+def get_settings(request: Request) -> Settings:
+    settings: Settings = request.app.state.settings
+    return settings
+
+
+def get_uow(request: Request) -> UnitOfWork:
+    engine: Engine = request.app.state.engine
+    return UnitOfWork(engine)
+
+
+def session_of(request: Request) -> tuple[Principal, str] | None:
+    """The principal and CSRF token of the request's session cookie (cached on the request)."""
+    if hasattr(request.state, "session"):
+        cached: tuple[Principal, str] | None = request.state.session
+        return cached
+    sid = request.cookies.get(SESSION_COOKIE)
+    found = principal_from_session(get_uow(request), sid, utcnow()) if sid else None
+    request.state.session = found
+    return found
+
+
+def check_csrf(request: Request, csrf_expected: str, given: str | None) -> None:
+    if request.method in SAFE_METHODS:
+        return
+    if not given or not hmac.compare_digest(given, csrf_expected):
+        raise PermissionDenied(
+            "the CSRF token is missing or wrong: reload the page and try again "
+            "(API clients: send the X-CSRF-Token header, or use an API token)",
+            code="csrf",
+        )
+
+
+def resolve_actor(request: Request) -> Actor:
+    if hasattr(request.state, "actor"):
+        cached: Actor = request.state.actor
+        return cached
+    ip = request.client.host if request.client else None
+    ua = request.headers.get("user-agent")
+    principal: Principal | None = None
+    auth = request.headers.get("authorization")
+    if auth:
+        scheme, _, token = auth.partition(" ")
+        if scheme.lower() != "bearer" or not token.strip():
+            raise NotAuthenticated("use 'Authorization: Bearer <token>'", code="bad_authorization")
+        principal = principal_from_token(get_uow(request), token.strip(), utcnow())
+    else:
+        sess = session_of(request)
+        if sess is not None:
+            principal, csrf = sess
+            check_csrf(request, csrf, request.headers.get("x-csrf-token"))
+    actor = Actor(principal=principal, ip=ip, user_agent=ua)
+    request.state.actor = actor
+    return actor
+
+
+UowDep = Annotated[UnitOfWork, Depends(get_uow)]
+ActorDep = Annotated[Actor, Depends(resolve_actor)]
+SettingsDep = Annotated[Settings, Depends(get_settings)]

@@ -1,0 +1,153 @@
+"""The composition root: ``create_app(settings)`` wires the engine, the API, the web pages and static files.
+
+Nothing connects at import time; uvicorn builds the app through :func:`create_app` (``--factory``) or the CLI.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import swagger_ui_bundle
+from fastapi import FastAPI, Request
+from fastapi.openapi.docs import get_swagger_ui_html
+from fastapi.responses import HTMLResponse, JSONResponse, Response
+from fastapi.staticfiles import StaticFiles
+from sqlalchemy import Engine, exists, select
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from junkan import __version__
+from junkan.api import members as members_api
+from junkan.api.problems import install_problem_handlers, problem
+from junkan.config import Settings
+from junkan.errors import JunkanError
+from junkan.store.engine import make_engine
+from junkan.store.tables.members import organizations
+from junkan.web import members as members_web
+from junkan.web.render import render
+
+__all__ = ["create_app"]
+
+STATIC = Path(__file__).parent / "web" / "static"
+
+
+class BodyLimit:
+    """Refuse request bodies over ``limit`` bytes with a 413 problem, before any handler reads them."""
+
+    def __init__(self, app: ASGIApp, limit: int) -> None:
+        self.app, self.limit = app, limit
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        declared = dict(scope.get("headers") or []).get(b"content-length")
+        if declared is not None and declared.isdigit() and int(declared) > self.limit:
+            await self._too_large(scope, receive, send)
+            return
+        seen = 0
+
+        async def counting() -> Message:
+            nonlocal seen
+            msg = await receive()
+            if msg["type"] == "http.request":
+                seen += len(msg.get("body", b""))
+                if seen > self.limit:
+                    raise _TooLarge
+            return msg
+
+        try:
+            await self.app(scope, counting, send)
+        except _TooLarge:
+            await self._too_large(scope, receive, send)
+
+    async def _too_large(self, scope: Scope, receive: Receive, send: Send) -> None:
+        resp = problem(
+            413,
+            code="body_too_large",
+            detail=f"the request body is over {self.limit} bytes; "
+            "split the upload or use the bulk import endpoints",
+        )
+        await resp(scope, receive, send)
+
+
+class _TooLarge(Exception):
+    pass
+
+
+def _security_headers(app: FastAPI) -> None:
+    @app.middleware("http")
+    async def headers(request: Request, call_next: Any) -> Response:
+        resp: Response = await call_next(request)
+        resp.headers.setdefault("X-Content-Type-Options", "nosniff")
+        resp.headers.setdefault("Referrer-Policy", "same-origin")
+        if not request.url.path.startswith("/api/v1/docs"):
+            resp.headers.setdefault(
+                "Content-Security-Policy",
+                "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; "
+                "frame-ancestors 'none'",
+            )
+        return resp
+
+
+def _wants_html(request: Request) -> bool:
+    path = request.url.path
+    if path.startswith("/api/"):
+        return False
+    return "text/html" in request.headers.get("accept", "")
+
+
+def create_app(settings: Settings | None = None, *, engine: Engine | None = None) -> FastAPI:
+    settings = settings or Settings()
+    engine = engine or make_engine(settings.database_url)
+    app = FastAPI(
+        title="junkan API",
+        version=__version__,
+        description="Circular-economy information platform: members, passports, traceability, regions.",
+        openapi_url="/api/v1/openapi.json",
+        docs_url=None,
+        redoc_url=None,
+    )
+    app.state.settings = settings
+    app.state.engine = engine
+    try:
+        with engine.connect() as conn:
+            app.state.demo_world = bool(
+                conn.execute(select(exists().where(organizations.c.is_demo))).scalar()
+            )
+    except Exception:  # an empty database before `junkan db upgrade`: pages will say what to do
+        app.state.demo_world = False
+
+    install_problem_handlers(app)
+    json_handler = app.exception_handlers[JunkanError]
+
+    async def junkan_error(request: Request, exc: Exception) -> Response:
+        if _wants_html(request) and isinstance(exc, JunkanError):
+            return render(request, "error.html", status_code=exc.status, message=exc.message, code=exc.code)
+        response: JSONResponse = await json_handler(request, exc)  # type: ignore[misc]
+        return response
+
+    app.add_exception_handler(JunkanError, junkan_error)
+    _security_headers(app)
+    app.add_middleware(BodyLimit, limit=settings.max_body_bytes)  # type: ignore[arg-type]
+
+    app.mount("/static/swagger", StaticFiles(directory=swagger_ui_bundle.swagger_ui_path), name="swagger")
+    app.mount("/static", StaticFiles(directory=str(STATIC)), name="static")
+
+    @app.get("/api/v1/docs", include_in_schema=False)
+    def docs() -> HTMLResponse:
+        return get_swagger_ui_html(
+            openapi_url="/api/v1/openapi.json",
+            title="junkan API",
+            swagger_js_url="/static/swagger/swagger-ui-bundle.js",
+            swagger_css_url="/static/swagger/swagger-ui.css",
+            swagger_favicon_url="/static/favicon.svg",
+        )
+
+    @app.get("/healthz", include_in_schema=False)
+    def healthz() -> dict[str, str]:
+        return {"status": "ok", "version": __version__}
+
+    app.include_router(members_api.router)
+    app.include_router(members_web.router)
+    return app

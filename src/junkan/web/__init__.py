@@ -1,0 +1,1 @@
+"""Server-rendered web UI (Jinja2), Japanese and English, no remote assets."""
