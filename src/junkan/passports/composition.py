@@ -31,7 +31,9 @@ __all__ = [
     "Resolver",
     "Rollup",
     "RollupCache",
+    "LeafMaterial",
     "find_cycle",
+    "leaf_materials",
     "resolver_from",
     "rollup",
 ]
@@ -355,3 +357,34 @@ def find_cycle(passport: Passport, resolve: Resolver) -> list[str] | None:
 def resolver_from(passports: Mapping[str, Passport] | MutableMapping[str, Passport]) -> Resolver:
     """A resolver over an in-memory mapping id → passport (tests, imports, the demo world)."""
     return passports.get
+
+
+@dataclass(frozen=True, slots=True)
+class LeafMaterial:
+    """A material line of the whole assembly, summed over every place it occurs (masses per one unit)."""
+
+    name: str
+    material_class: str
+    cas: str | None
+    origin_country: str | None
+    hazardous: bool
+    mass_kg: Decimal
+    recycled_mass_kg: Decimal
+
+
+def leaf_materials(passport: Passport, resolve: Resolver) -> list[LeafMaterial]:
+    """Every leaf material of the assembly with its mass × the product of quantities above it, merged by
+    (name, class, CAS, origin, hazardous). Cycles and missing components are refused as in :func:`rollup`."""
+    _accumulate(passport, resolve, RollupCache())  # validates the graph (cycles, missing parts) first
+    merged: dict[tuple[str, str, str | None, str | None, bool], list[Decimal]] = {}
+    stack: list[tuple[Passport, Decimal]] = [(passport, _ONE)]
+    while stack:
+        node, factor = stack.pop()
+        for m in node.composition.materials:
+            key = (m.name, m.material_class, m.cas, m.origin_country, m.hazardous)
+            row = merged.setdefault(key, [_ZERO, _ZERO])
+            row[0] += m.mass_kg * factor
+            row[1] += m.mass_kg * m.recycled_share * factor
+        for i, comp in enumerate(node.composition.components):
+            stack.append((_resolve(resolve, node, i), factor * comp.quantity))
+    return [LeafMaterial(k[0], k[1], k[2], k[3], k[4], v[0], v[1]) for k, v in merged.items()]
