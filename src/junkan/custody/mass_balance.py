@@ -7,11 +7,11 @@ first-in first-out, so every claim names the credits (and through them the input
 Credits shipped with lots move to the receiving organisation's account under the same credit ids; the
 ``ClaimRegistry`` refuses any second use of a credit or any claims beyond a lot's mass network-wide.
 
-Period close (``closing``): the balance can never be negative (no entry may overdraw it, and entries on an
-account are in time order); physical vs book stock must agree within ``tolerance`` (default 0.5 %); the closing balance
-carries over as the next opening balance. Credits do not expire by default (ISO 22095 leaves this to the
-scheme; ISCC PLUS, for instance, lets a positive balance carry over); ``credit_lifetime_periods`` makes any
-credit still unclaimed at the close of its N-th period expire (an ``EXPIRY`` entry).
+Period close (``closing``): the balance can never be negative (no entry may overdraw it, and entries on
+an account are in time order); physical vs book stock must agree within ``tolerance`` (default 0.5 %);
+the closing balance carries over as the next opening balance. Credits do not expire by default (ISO 22095
+leaves this to the scheme; ISCC PLUS, for instance, lets a positive balance carry over);
+``credit_lifetime_periods`` makes any credit still unclaimed at the close of its N-th period expire.
 """
 
 from __future__ import annotations
