@@ -27,6 +27,7 @@ __all__ = [
     "linkset",
     "normalise_category",
     "parse_digital_link",
+    "passport_linkset",
     "validate_cas",
     "validate_country",
     "validate_gtin",
@@ -233,3 +234,24 @@ def linkset(anchor: str, links: list[Link]) -> dict[str, Any]:
             target["hreflang"] = list(link.hreflang)
         context.setdefault(link.rel, []).append(target)
     return {"linkset": [context]}
+
+
+def passport_linkset(
+    anchor: str, *, page_url: str, credential_url: str | None = None, aas_url: str | None = None
+) -> dict[str, Any]:
+    """The linkset a resolver returns for a product's Digital Link: its passport page and machine forms.
+
+    Link relation types from the GS1 Web Vocabulary (``gs1:pip`` product information page,
+    ``gs1:sustainabilityInfo``), plus ``describedby`` (RFC 8288 registry) for the machine-readable forms.
+    """
+    links = [
+        Link("https://gs1.org/voc/defaultLink", page_url, "text/html", "Product passport"),
+        Link("https://gs1.org/voc/pip", page_url, "text/html", "製品パスポート / Product passport", ("ja", "en")),
+    ]
+    if credential_url:
+        links.append(Link("https://gs1.org/voc/sustainabilityInfo", credential_url, "application/vc+ld+json",
+                          "UNTP Digital Product Passport"))  # fmt: skip
+        links.append(Link("describedby", credential_url, "application/vc+ld+json", "UNTP Digital Product Passport"))
+    if aas_url:
+        links.append(Link("describedby", aas_url, "application/json", "Asset Administration Shell"))
+    return linkset(anchor, links)
