@@ -10,13 +10,12 @@ masses as ``mass_kg`` decimal strings, shares as decimal strings, dates in ISO 8
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any, TypeVar
-from urllib.parse import urlsplit
 
-from junkan.errors import FieldError, InvalidInput
+from junkan.errors import InvalidInput
 from junkan.passports.identifiers import (
     check_ai_value,
     normalise_category,
@@ -46,7 +45,8 @@ from junkan.passports.model import (
     Repairability,
     Status,
 )
-from junkan.passports.quantities import parse_decimal, parse_share, to_kg
+from junkan.passports.quantities import to_kg
+from junkan.passports.reader import Reader
 
 __all__ = ["CARBON_SCOPES", "CLAIM_TOPICS", "passport_from_dict", "passport_to_dict"]
 
@@ -54,146 +54,30 @@ T = TypeVar("T")
 
 #: UNTP DPP ``conformityTopic`` vocabulary.
 CLAIM_TOPICS = frozenset(
-    ["environment.energy", "environment.emissions", "environment.water", "environment.waste", "environment.deforestation", "environment.biodiversity", "circularity.content", "circularity.design", "social.labour", "social.rights", "social.community", "social.safety", "governance.ethics", "governance.compliance", "governance.transparency"]
+    [
+        "environment.energy",
+        "environment.emissions",
+        "environment.water",
+        "environment.waste",
+        "environment.deforestation",
+        "environment.biodiversity",
+        "circularity.content",
+        "circularity.design",
+        "social.labour",
+        "social.rights",
+        "social.community",
+        "social.safety",
+        "governance.ethics",
+        "governance.compliance",
+        "governance.transparency",
+    ]
 )
 CARBON_SCOPES = frozenset({"cradle_to_gate", "cradle_to_grave"})
 _SHA256 = re.compile(r"^[0-9a-f]{64}$")
 
 
-class _Reader:
-    """Collects every field error instead of stopping at the first, so a form can show them all."""
-
-    def __init__(self) -> None:
-        self.errors: list[FieldError] = []
-
-    def add(self, field: str, code: str, message: str) -> None:
-        self.errors.append(FieldError(field=field, code=code, message=message))
-
-    def run(self, fn: Callable[[], T]) -> T | None:
-        try:
-            return fn()
-        except InvalidInput as exc:
-            self.errors.extend(exc.errors or [FieldError(exc.field or "", exc.code, exc.message)])
-            return None
-
-    def obj(self, data: Mapping[str, Any], key: str, path: str) -> Mapping[str, Any] | None:
-        value = data.get(key)
-        if value is None:
-            return None
-        if not isinstance(value, Mapping):
-            self.add(path, "not_an_object", f"{path} must be an object with named fields")
-            return None
-        return value
-
-    def items(self, data: Mapping[str, Any], key: str, path: str) -> list[Any]:
-        value = data.get(key)
-        if value is None:
-            return []
-        if not isinstance(value, list | tuple):
-            self.add(path, "not_a_list", f"{path} must be a list")
-            return []
-        return list(value)
-
-    def text(self, data: Mapping[str, Any], key: str, path: str, *, required: bool = False) -> str | None:
-        value = data.get(key)
-        if value is None or (isinstance(value, str) and not value.strip()):
-            if required:
-                self.add(path, "required", f"{path} is required; fill it in")
-            return None
-        if isinstance(value, int | Decimal) and not isinstance(value, bool):
-            return str(value)
-        if not isinstance(value, str):
-            self.add(path, "not_text", f"{path} must be text")
-            return None
-        return value.strip()
-
-    def url(self, data: Mapping[str, Any], key: str, path: str) -> str | None:
-        value = self.text(data, key, path)
-        if value is not None:
-            parts = urlsplit(value)
-            if parts.scheme not in ("http", "https") or not parts.netloc:
-                self.add(path, "url", f"{value!r} is not a web address; give a full https:// link")
-                return None
-        return value
-
-    def dec(
-        self, data: Mapping[str, Any], key: str, path: str, *, required: bool = False, positive: bool = False
-    ) -> Decimal | None:
-        value = data.get(key)
-        if value is None or value == "":
-            if required:
-                self.add(path, "required", f"{path} is required; enter a number")
-            return None
-        number = self.run(lambda: parse_decimal(value, field=path))
-        if (number is not None and number < 0) or (positive and number is not None and number <= 0):
-            self.add(path, "not_positive", f"{path} must be greater than zero, got {number}")
-            return None
-        return number
-
-    def share(self, data: Mapping[str, Any], key: str, path: str, default: Decimal | None) -> Decimal | None:
-        value = data.get(key)
-        if value is None or value == "":
-            return default
-        return self.run(lambda: parse_share(value, field=path))
-
-    def flag(self, data: Mapping[str, Any], key: str, path: str) -> bool | None:
-        value = data.get(key)
-        if value is None or value == "":
-            return None
-        if isinstance(value, bool):
-            return value
-        lowered = str(value).strip().lower()
-        if lowered in ("true", "yes", "1", "y", "はい", "有"):
-            return True
-        if lowered in ("false", "no", "0", "n", "いいえ", "無"):
-            return False
-        self.add(path, "not_a_flag", f"{path} must be true or false (yes/no), got {value!r}")
-        return None
-
-    def day(self, data: Mapping[str, Any], key: str, path: str) -> date | None:
-        value = data.get(key)
-        if value is None or value == "" or isinstance(value, date):
-            return value if isinstance(value, date) else None
-        try:
-            return date.fromisoformat(str(value))
-        except ValueError:
-            self.add(path, "date", f"{value!r} is not a date; write it as YYYY-MM-DD")
-            return None
-
-    def moment(self, data: Mapping[str, Any], key: str, path: str) -> datetime | None:
-        value = data.get(key)
-        if value is None or value == "":
-            return None
-        try:
-            moment = value if isinstance(value, datetime) else datetime.fromisoformat(str(value))
-        except ValueError:
-            self.add(path, "datetime", f"{value!r} is not a timestamp; write it as ISO 8601 with an offset")
-            return None
-        if moment.tzinfo is None:
-            self.add(
-                path, "naive_datetime", f"{path} needs a time zone offset, e.g. 2025-04-01T09:00:00+09:00"
-            )
-            return None
-        return moment
-
-    def choice(
-        self, data: Mapping[str, Any], key: str, path: str, enum: type[T], default: T | None
-    ) -> T | None:
-        value = data.get(key)
-        if value is None or value == "":
-            if default is None:
-                self.add(path, "required", f"{path} is required")
-            return default
-        try:
-            return enum(value)  # type: ignore[call-arg]
-        except ValueError:
-            allowed = ", ".join(str(m.value) for m in enum)  # type: ignore[attr-defined]
-            self.add(path, "choice", f"{value!r} is not allowed for {path}; use one of {allowed}")
-            return None
-
-
 def _localized(
-    r: _Reader, data: Mapping[str, Any], key: str, path: str, required: bool
+    r: Reader, data: Mapping[str, Any], key: str, path: str, required: bool
 ) -> LocalizedText | None:
     value = data.get(key)
     if isinstance(value, str):
@@ -211,7 +95,7 @@ def _localized(
     return LocalizedText(ja=ja, en=en)
 
 
-def _party(r: _Reader, data: Mapping[str, Any], key: str, path: str) -> PartyRef | None:
+def _party(r: Reader, data: Mapping[str, Any], key: str, path: str) -> PartyRef | None:
     obj = r.obj(data, key, path)
     if obj is None:
         return None
@@ -221,7 +105,7 @@ def _party(r: _Reader, data: Mapping[str, Any], key: str, path: str) -> PartyRef
     return PartyRef(id=pid, name=name) if pid and name else None
 
 
-def _identity(r: _Reader, data: Mapping[str, Any], level: Level | None) -> Identity | None:
+def _identity(r: Reader, data: Mapping[str, Any], level: Level | None) -> Identity | None:
     p = "identity"
     obj = r.obj(data, "identity", p)
     if obj is None:
@@ -289,7 +173,7 @@ def _identity(r: _Reader, data: Mapping[str, Any], level: Level | None) -> Ident
     )
 
 
-def _material(r: _Reader, m: Any, p: str) -> Material | None:
+def _material(r: Reader, m: Any, p: str) -> Material | None:
     if not isinstance(m, Mapping):
         r.add(p, "not_an_object", f"{p} must be an object")
         return None
@@ -349,7 +233,7 @@ def _material(r: _Reader, m: Any, p: str) -> Material | None:
     )
 
 
-def _check_fractions(r: _Reader, materials: list[Material]) -> None:
+def _check_fractions(r: Reader, materials: list[Material]) -> None:
     declared = [m.mass_fraction for m in materials]
     if all(f is None for f in declared) or not materials:
         return
@@ -376,11 +260,11 @@ def _check_fractions(r: _Reader, materials: list[Material]) -> None:
             r.add(
                 f"composition.materials[{i}].mass_fraction",
                 "mass_fraction_mismatch",
-                f"declared {m.mass_fraction} but the masses give {computed:.4f}; fix the mass or the fraction",
+                f"declared {m.mass_fraction} but the masses give {computed:.4f}; fix the mass or fraction",
             )
 
 
-def _composition(r: _Reader, data: Mapping[str, Any], own_id: str | None) -> Composition:
+def _composition(r: Reader, data: Mapping[str, Any], own_id: str | None) -> Composition:
     obj = r.obj(data, "composition", "composition") or {}
     materials = [
         _material(r, m, f"composition.materials[{i}]")
@@ -412,7 +296,7 @@ def _composition(r: _Reader, data: Mapping[str, Any], own_id: str | None) -> Com
     return Composition(materials=tuple(good), components=tuple(components))
 
 
-def _eco_design(r: _Reader, data: Mapping[str, Any]) -> EcoDesign | None:
+def _eco_design(r: Reader, data: Mapping[str, Any]) -> EcoDesign | None:
     obj = r.obj(data, "eco_design", "eco_design")
     if obj is None:
         return None
@@ -455,7 +339,7 @@ def _eco_design(r: _Reader, data: Mapping[str, Any]) -> EcoDesign | None:
     )
 
 
-def _carbon(r: _Reader, data: Mapping[str, Any]) -> CarbonFootprint | None:
+def _carbon(r: Reader, data: Mapping[str, Any]) -> CarbonFootprint | None:
     obj = r.obj(data, "carbon", "carbon")
     if obj is None:
         return None
@@ -482,7 +366,7 @@ def _carbon(r: _Reader, data: Mapping[str, Any]) -> CarbonFootprint | None:
     )
 
 
-def _claim(r: _Reader, c: Any, p: str) -> Claim | None:
+def _claim(r: Reader, c: Any, p: str) -> Claim | None:
     if not isinstance(c, Mapping):
         r.add(p, "not_an_object", f"{p} must be an object")
         return None
@@ -521,7 +405,7 @@ def _claim(r: _Reader, c: Any, p: str) -> Claim | None:
     )
 
 
-def _disclosure(r: _Reader, data: Mapping[str, Any]) -> tuple[tuple[str, Audience], ...]:
+def _disclosure(r: Reader, data: Mapping[str, Any]) -> tuple[tuple[str, Audience], ...]:
     obj = r.obj(data, "disclosure", "disclosure")
     rules = dict(DEFAULT_DISCLOSURE)
     for path, audience in (obj or {}).items():
@@ -533,7 +417,7 @@ def _disclosure(r: _Reader, data: Mapping[str, Any]) -> tuple[tuple[str, Audienc
 
 def passport_from_dict(data: Mapping[str, Any]) -> Passport:
     """Read and check a passport; raise ``InvalidInput`` listing every problem (``errors``) if any."""
-    r = _Reader()
+    r = Reader()
     pid = r.text(data, "id", "id", required=True)
     issuer = data.get("issuer")
     if issuer is None or issuer == "" or isinstance(issuer, bool):

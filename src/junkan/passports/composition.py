@@ -28,10 +28,10 @@ __all__ = [
     "Contribution",
     "Explanation",
     "ExplanationInput",
+    "LeafMaterial",
     "Resolver",
     "Rollup",
     "RollupCache",
-    "LeafMaterial",
     "find_cycle",
     "leaf_materials",
     "resolver_from",
@@ -127,7 +127,7 @@ class Rollup:
         return totals.recycled_share if totals else _ZERO
 
     def explain(self, figure: str, material_class: str | None = None) -> Explanation:
-        """Explain ``total_mass_kg``, ``recycled_share`` (optionally of one class) or ``hazardous_mass_kg``."""
+        """Explain ``total_mass_kg``, ``recycled_share`` (optionally of a class) or ``hazardous_mass_kg``."""
         src = f"passport {self.passport_id} v{self.version}"
         if figure == "total_mass_kg":
             return Explanation(
@@ -207,7 +207,10 @@ def _own(materials: tuple[Material, ...]) -> tuple[list[Decimal], dict[str, list
 
 
 def _add(
-    acc: list[Decimal], classes: dict[str, list[Decimal]], child: tuple[list[Decimal], dict[str, list[Decimal]]], q: Decimal
+    acc: list[Decimal],
+    classes: dict[str, list[Decimal]],
+    child: tuple[list[Decimal], dict[str, list[Decimal]]],
+    q: Decimal,
 ) -> None:
     c_acc, c_classes = child
     if q == _ONE:
@@ -311,7 +314,15 @@ def rollup(passport: Passport, resolve: Resolver, *, cache: RollupCache | None =
     for i, m in enumerate(passport.composition.materials):
         m_acc, m_classes = _own((m,))
         contributions.append(
-            Contribution(f"materials[{i}]", m.name, _ONE, m_acc[_TOTAL], m_acc[_PRE] + m_acc[_POST], m_acc[_HAZ], _class_totals(m_classes))
+            Contribution(
+                f"materials[{i}]",
+                m.name,
+                _ONE,
+                m_acc[_TOTAL],
+                m_acc[_PRE] + m_acc[_POST],
+                m_acc[_HAZ],
+                _class_totals(m_classes),
+            )
         )
     for i, (comp, child) in enumerate(zip(passport.composition.components, children, strict=True)):
         c_acc, c_classes = memo[child.key]

@@ -47,9 +47,20 @@ RANK: Final[dict[Audience, int]] = {
     Audience.OWNER: 3,
 }
 ENVELOPE: Final = frozenset(
-    {"id", "issuer", "kind", "level", "status", "version", "predecessor", "created_at", "published_at",
-     "withdrawn_at", "demo"}
-)  # fmt: skip
+    {
+        "id",
+        "issuer",
+        "kind",
+        "level",
+        "status",
+        "version",
+        "predecessor",
+        "created_at",
+        "published_at",
+        "withdrawn_at",
+        "demo",
+    }
+)
 _WHO: Final = {
     Audience.PUBLIC: "everyone",
     Audience.PARTNERS: "partners of the issuer, authorities and the issuer",
@@ -67,7 +78,7 @@ def visible_audiences(viewer: Iterable[Audience]) -> frozenset[Audience]:
 def viewer_audiences(
     *, viewer_org: str | None, issuer: str, partners: Collection[str] = (), authority: bool = False
 ) -> frozenset[Audience]:
-    """The audiences of a viewer: ``partners`` are the org ids with an accepted partnership with ``issuer``."""
+    """A viewer's audiences; ``partners`` are org ids with an accepted partnership with ``issuer``."""
     held = {Audience.PUBLIC}
     if viewer_org is not None and str(viewer_org) == str(issuer):
         held.add(Audience.OWNER)
@@ -126,14 +137,21 @@ def rollup_to_dict(r: Rollup) -> dict[str, Any]:
             for t in r.by_class.values()
         ],
         "contributions": [
-            {"path": c.path, "ref": c.ref, "quantity": str(c.quantity), "mass_kg": str(c.mass_kg),
-             "recycled_mass_kg": str(c.recycled_mass_kg)}
+            {
+                "path": c.path,
+                "ref": c.ref,
+                "quantity": str(c.quantity),
+                "mass_kg": str(c.mass_kg),
+                "recycled_mass_kg": str(c.recycled_mass_kg),
+            }
             for c in r.contributions
-        ],  # fmt: skip
+        ],
     }
 
 
-def disclose(passport: Passport, viewer: Iterable[Audience], *, rollup: Rollup | None = None) -> dict[str, Any]:
+def disclose(
+    passport: Passport, viewer: Iterable[Audience], *, rollup: Rollup | None = None
+) -> dict[str, Any]:
     """The passport as ``viewer`` may see it (``composition.rollup`` added when a roll-up is given)."""
     data = passport_to_dict(passport)
     if rollup is not None:

@@ -37,9 +37,17 @@ GS1_RESOLVER: Final = "https://id.gs1.org"
 LINKSET_MEDIA_TYPE: Final = "application/linkset+json"
 
 #: ISO 3166-1 alpha-2 officially assigned codes.
-COUNTRIES: Final = frozenset(
-    ["AD", "AE", "AF", "AG", "AI", "AL", "AM", "AO", "AQ", "AR", "AS", "AT", "AU", "AW", "AX", "AZ", "BA", "BB", "BD", "BE", "BF", "BG", "BH", "BI", "BJ", "BL", "BM", "BN", "BO", "BQ", "BR", "BS", "BT", "BV", "BW", "BY", "BZ", "CA", "CC", "CD", "CF", "CG", "CH", "CI", "CK", "CL", "CM", "CN", "CO", "CR", "CU", "CV", "CW", "CX", "CY", "CZ", "DE", "DJ", "DK", "DM", "DO", "DZ", "EC", "EE", "EG", "EH", "ER", "ES", "ET", "FI", "FJ", "FK", "FM", "FO", "FR", "GA", "GB", "GD", "GE", "GF", "GG", "GH", "GI", "GL", "GM", "GN", "GP", "GQ", "GR", "GS", "GT", "GU", "GW", "GY", "HK", "HM", "HN", "HR", "HT", "HU", "ID", "IE", "IL", "IM", "IN", "IO", "IQ", "IR", "IS", "IT", "JE", "JM", "JO", "JP", "KE", "KG", "KH", "KI", "KM", "KN", "KP", "KR", "KW", "KY", "KZ", "LA", "LB", "LC", "LI", "LK", "LR", "LS", "LT", "LU", "LV", "LY", "MA", "MC", "MD", "ME", "MF", "MG", "MH", "MK", "ML", "MM", "MN", "MO", "MP", "MQ", "MR", "MS", "MT", "MU", "MV", "MW", "MX", "MY", "MZ", "NA", "NC", "NE", "NF", "NG", "NI", "NL", "NO", "NP", "NR", "NU", "NZ", "OM", "PA", "PE", "PF", "PG", "PH", "PK", "PL", "PM", "PN", "PR", "PS", "PT", "PW", "PY", "QA", "RE", "RO", "RS", "RU", "RW", "SA", "SB", "SC", "SD", "SE", "SG", "SH", "SI", "SJ", "SK", "SL", "SM", "SN", "SO", "SR", "SS", "ST", "SV", "SX", "SY", "SZ", "TC", "TD", "TF", "TG", "TH", "TJ", "TK", "TL", "TM", "TN", "TO", "TR", "TT", "TV", "TW", "TZ", "UA", "UG", "UM", "US", "UY", "UZ", "VA", "VC", "VE", "VG", "VI", "VN", "VU", "WF", "WS", "YE", "YT", "ZA", "ZM", "ZW"]
+_COUNTRY_CODES: Final = (
+    "AD AE AF AG AI AL AM AO AQ AR AS AT AU AW AX AZ BA BB BD BE BF BG BH BI BJ BL BM BN BO BQ BR BS BT "
+    "BV BW BY BZ CA CC CD CF CG CH CI CK CL CM CN CO CR CU CV CW CX CY CZ DE DJ DK DM DO DZ EC EE EG EH "
+    "ER ES ET FI FJ FK FM FO FR GA GB GD GE GF GG GH GI GL GM GN GP GQ GR GS GT GU GW GY HK HM HN HR HT "
+    "HU ID IE IL IM IN IO IQ IR IS IT JE JM JO JP KE KG KH KI KM KN KP KR KW KY KZ LA LB LC LI LK LR LS "
+    "LT LU LV LY MA MC MD ME MF MG MH MK ML MM MN MO MP MQ MR MS MT MU MV MW MX MY MZ NA NC NE NF NG NI "
+    "NL NO NP NR NU NZ OM PA PE PF PG PH PK PL PM PN PR PS PT PW PY QA RE RO RS RU RW SA SB SC SD SE SG "
+    "SH SI SJ SK SL SM SN SO SR SS ST SV SX SY SZ TC TD TF TG TH TJ TK TL TM TN TO TR TT TV TW TZ UA UG "
+    "UM US UY UZ VA VC VE VG VI VN VU WF WS YE YT ZA ZM ZW "
 )
+COUNTRIES: Final = frozenset(_COUNTRY_CODES.split())
 
 # GS1 AI 10 / AI 21: up to 20 characters of GS1 AI encodable character set 82 (GS1 Gen. Specs §7.11).
 _CSET82: Final = re.compile(r"^[!\"%&'()*+,\-./0-9:;<=>?A-Z_a-z]{1,20}$")
@@ -77,7 +85,7 @@ def validate_cas(value: str, *, field: str = "cas") -> str:
     match = _CAS.match(value.strip()) if isinstance(value, str) else None
     if match is None:
         raise InvalidInput(
-            f"{value!r} is not a CAS number; write it as 2-7 digits, 2 digits and 1 check digit, e.g. 7732-18-5",
+            f"{value!r} is not a CAS number; write 2-7 digits, 2 digits and a check digit, e.g. 7732-18-5",
             code="cas_format",
             field=field,
         )
@@ -153,7 +161,7 @@ def check_ai_value(value: str | None, ai: str, *, field: str) -> str | None:
         return None
     if not _CSET82.match(value):
         raise InvalidInput(
-            f"{value!r} is not a valid AI ({ai}) value; use 1-20 letters, digits or -./_ (GS1 character set 82)",
+            f"{value!r} is not a valid AI ({ai}) value; use 1-20 letters, digits or -./_ (GS1 charset 82)",
             code="gs1_ai_value",
             field=field,
         )
@@ -246,12 +254,26 @@ def passport_linkset(
     """
     links = [
         Link("https://gs1.org/voc/defaultLink", page_url, "text/html", "Product passport"),
-        Link("https://gs1.org/voc/pip", page_url, "text/html", "製品パスポート / Product passport", ("ja", "en")),
+        Link(
+            "https://gs1.org/voc/pip",
+            page_url,
+            "text/html",
+            "製品パスポート / Product passport",
+            ("ja", "en"),
+        ),
     ]
     if credential_url:
-        links.append(Link("https://gs1.org/voc/sustainabilityInfo", credential_url, "application/vc+ld+json",
-                          "UNTP Digital Product Passport"))  # fmt: skip
-        links.append(Link("describedby", credential_url, "application/vc+ld+json", "UNTP Digital Product Passport"))
+        links.append(
+            Link(
+                "https://gs1.org/voc/sustainabilityInfo",
+                credential_url,
+                "application/vc+ld+json",
+                "UNTP Digital Product Passport",
+            )
+        )
+        links.append(
+            Link("describedby", credential_url, "application/vc+ld+json", "UNTP Digital Product Passport")
+        )
     if aas_url:
         links.append(Link("describedby", aas_url, "application/json", "Asset Administration Shell"))
     return linkset(anchor, links)

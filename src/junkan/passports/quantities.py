@@ -53,7 +53,7 @@ def parse_decimal(value: object, *, field: str) -> Decimal:
     elif isinstance(value, int):
         result = Decimal(value)
     elif isinstance(value, float):
-        # repr() gives the shortest string that round-trips, so 0.1 becomes Decimal("0.1"), not 0.1000000000000000055…
+        # repr() is the shortest round-tripping string: 0.1 becomes Decimal("0.1"), not 0.1000000000000000055…
         result = Decimal(repr(value))
     elif isinstance(value, str):
         try:
@@ -98,7 +98,7 @@ def parse_share(value: object, *, field: str, percent: bool = False) -> Decimal:
     if share < 0 or share > 1:
         shown = f"{share * 100}%" if not percent else f"{value}%"
         raise InvalidInput(
-            f"a share must be between 0 and 1 (0-100 %), got {shown}; give it as a fraction, e.g. 0.3 for 30 %",
+            f"a share must be between 0 and 1 (0-100 %), got {shown}; give a fraction, e.g. 0.3 for 30 %",
             code="share_out_of_range",
             field=field,
         )

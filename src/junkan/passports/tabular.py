@@ -71,14 +71,33 @@ COLUMNS: Final = (
     ("component_label", "構成部品名", "Component label"),
 )
 _KEYS: Final = tuple(c[0] for c in COLUMNS)
-_IDENTITY: Final = ("name_ja", "name_en", "category_scheme", "category_code", "gtin", "lot", "serial",
-                    "local_scheme", "local_id", "country_of_production")  # fmt: skip
+_IDENTITY: Final = (
+    "name_ja",
+    "name_en",
+    "category_scheme",
+    "category_code",
+    "gtin",
+    "lot",
+    "serial",
+    "local_scheme",
+    "local_id",
+    "country_of_production",
+)
 _MATERIAL_FIELDS: Final = {
-    "name": "material_name", "material_class": "material_class", "cas": "cas", "mass": "mass", "mass_kg": "mass",
-    "recycled_pre_consumer": "pre_consumer_pct", "recycled_post_consumer": "post_consumer_pct",
-    "renewable_share": "renewable_pct", "origin_country": "origin_country", "hazardous": "hazardous",
-    "svhc": "svhc", "concentration": "concentration_pct", "unit": "unit",
-}  # fmt: skip
+    "name": "material_name",
+    "material_class": "material_class",
+    "cas": "cas",
+    "mass": "mass",
+    "mass_kg": "mass",
+    "recycled_pre_consumer": "pre_consumer_pct",
+    "recycled_post_consumer": "post_consumer_pct",
+    "renewable_share": "renewable_pct",
+    "origin_country": "origin_country",
+    "hazardous": "hazardous",
+    "svhc": "svhc",
+    "concentration": "concentration_pct",
+    "unit": "unit",
+}
 _PATH: Final = re.compile(r"^composition\.(materials|components)\[(\d+)\](?:\.(\w+))?")
 
 
@@ -123,25 +142,43 @@ def _group_to_dict(rows: list[tuple[int, dict[str, Any]]], issuer: str) -> dict[
     materials, components = [], []
     for _, row in rows:
         if row.get("material_name") or row.get("material_class") or row.get("mass"):
-            materials.append({
-                "name": row.get("material_name"), "material_class": row.get("material_class"), "cas": row.get("cas"),
-                "mass": row.get("mass"), "unit": row.get("unit") or "kg",
-                "recycled_pre_consumer": _pct(row.get("pre_consumer_pct")),
-                "recycled_post_consumer": _pct(row.get("post_consumer_pct")),
-                "renewable_share": _pct(row.get("renewable_pct")), "origin_country": row.get("origin_country"),
-                "hazardous": row.get("hazardous"), "svhc": row.get("svhc"),
-                "concentration": _pct(row.get("concentration_pct")),
-            })  # fmt: skip
+            materials.append(
+                {
+                    "name": row.get("material_name"),
+                    "material_class": row.get("material_class"),
+                    "cas": row.get("cas"),
+                    "mass": row.get("mass"),
+                    "unit": row.get("unit") or "kg",
+                    "recycled_pre_consumer": _pct(row.get("pre_consumer_pct")),
+                    "recycled_post_consumer": _pct(row.get("post_consumer_pct")),
+                    "renewable_share": _pct(row.get("renewable_pct")),
+                    "origin_country": row.get("origin_country"),
+                    "hazardous": row.get("hazardous"),
+                    "svhc": row.get("svhc"),
+                    "concentration": _pct(row.get("concentration_pct")),
+                }
+            )
         if row.get("component_passport_id"):
-            components.append({"passport_id": row.get("component_passport_id"), "quantity": row.get("component_quantity"),
-                               "label": row.get("component_label")})
+            components.append(
+                {
+                    "passport_id": row.get("component_passport_id"),
+                    "quantity": row.get("component_quantity"),
+                    "label": row.get("component_label"),
+                }
+            )
     return {
-        "id": first.get("passport_id"), "issuer": issuer, "kind": first.get("kind"), "level": first.get("level"),
-        "identity": identity, "composition": {"materials": materials, "components": components},
-    }  # fmt: skip
+        "id": first.get("passport_id"),
+        "issuer": issuer,
+        "kind": first.get("kind"),
+        "level": first.get("level"),
+        "identity": identity,
+        "composition": {"materials": materials, "components": components},
+    }
 
 
-def _row_errors(errors: list[FieldError], rows: list[tuple[int, dict[str, Any]]], data: dict[str, Any]) -> list[RowError]:
+def _row_errors(
+    errors: list[FieldError], rows: list[tuple[int, dict[str, Any]]], data: dict[str, Any]
+) -> list[RowError]:
     material_rows = [n for n, r in rows if r.get("material_name") or r.get("material_class") or r.get("mass")]
     component_rows = [n for n, r in rows if r.get("component_passport_id")]
     out = []
@@ -153,8 +190,11 @@ def _row_errors(errors: list[FieldError], rows: list[tuple[int, dict[str, Any]]]
             lines = material_rows if match.group(1) == "materials" else component_rows
             row = lines[index] if index < len(lines) else row
             attr = match.group(3) or ""
-            column = _MATERIAL_FIELDS.get(attr, attr) if match.group(1) == "materials" else (
-                "component_quantity" if attr == "quantity" else "component_passport_id")  # fmt: skip
+            column = (
+                _MATERIAL_FIELDS.get(attr, attr)
+                if match.group(1) == "materials"
+                else ("component_quantity" if attr == "quantity" else "component_passport_id")
+            )
         elif e.field.startswith("identity."):
             leaf = e.field.split(".")[1]
             column = "name_ja" if leaf == "name" else leaf
@@ -171,7 +211,9 @@ def iter_drafts(
     iterator = iter(rows)
     header = next(iterator, None)
     if header is None:
-        raise ImportRejected("the file is empty", rows=[RowError(first_row, "", "empty_file", "use the template")])
+        raise ImportRejected(
+            "the file is empty", rows=[RowError(first_row, "", "empty_file", "use the template")]
+        )
     columns = [_column_of(cell) for cell in header]
     missing = {"passport_id", "name_ja", "category_code"} - set(columns)
     if missing and not ({"passport_id", "name_en", "category_code"} - set(columns)):
@@ -217,17 +259,26 @@ def import_rows(rows: Iterable[Sequence[Any]], *, issuer: str) -> list[Passport]
         errors.extend(row_errors)
         if draft is not None:
             if draft.id in seen:
-                errors.append(RowError(row, "passport_id", "duplicate_passport_id",
-                                       f"{draft.id} already appears at row {seen[draft.id]}; keep its rows together"))  # fmt: skip
+                errors.append(
+                    RowError(
+                        row,
+                        "passport_id",
+                        "duplicate_passport_id",
+                        f"{draft.id} already appears at row {seen[draft.id]}; keep its rows together",
+                    )
+                )
             seen[draft.id] = row
             drafts.append(draft)
     if errors:
-        raise ImportRejected(f"{len(errors)} problem(s) in the file; nothing was imported — fix them and retry", rows=errors)
+        raise ImportRejected(
+            f"{len(errors)} problem(s) in the file; nothing was imported — fix them and retry", rows=errors
+        )
     return drafts
 
 
 def read_csv(lines: Iterable[str]) -> Iterator[list[str]]:
     """CSV rows from text lines (e.g. an open text file or ``text.splitlines()``); a UTF-8 BOM is dropped."""
+
     def strip_bom(it: Iterable[str]) -> Iterator[str]:
         for i, line in enumerate(it):
             yield line.lstrip("\ufeff") if i == 0 else line
@@ -253,14 +304,42 @@ def passport_rows(passports: Iterable[Passport]) -> Iterator[list[str]]:
     yield [_header(*c) for c in COLUMNS]
     for p in passports:
         ident = p.identity
-        head = [p.id, p.kind.value, p.level.value, ident.name.ja, ident.name.en, ident.category_scheme,
-                ident.category_code, ident.gtin or "", ident.lot or "", ident.serial or "", ident.local_scheme or "",
-                ident.local_id or "", ident.country_of_production or ""]  # fmt: skip
+        head = [
+            p.id,
+            p.kind.value,
+            p.level.value,
+            ident.name.ja,
+            ident.name.en,
+            ident.category_scheme,
+            ident.category_code,
+            ident.gtin or "",
+            ident.lot or "",
+            ident.serial or "",
+            ident.local_scheme or "",
+            ident.local_id or "",
+            ident.country_of_production or "",
+        ]
         lines: list[list[str]] = []
         for m in p.composition.materials:
-            lines.append([m.name, m.material_class, m.cas or "", _num(m.mass_kg), "kg", _num(m.recycled_pre_consumer, 100),
-                          _num(m.recycled_post_consumer, 100), _num(m.renewable_share, 100), m.origin_country or "",
-                          "yes" if m.hazardous else "no", "yes" if m.svhc else "no", _num(m.concentration, 100), "", "", ""])  # fmt: skip
+            lines.append(
+                [
+                    m.name,
+                    m.material_class,
+                    m.cas or "",
+                    _num(m.mass_kg),
+                    "kg",
+                    _num(m.recycled_pre_consumer, 100),
+                    _num(m.recycled_post_consumer, 100),
+                    _num(m.renewable_share, 100),
+                    m.origin_country or "",
+                    "yes" if m.hazardous else "no",
+                    "yes" if m.svhc else "no",
+                    _num(m.concentration, 100),
+                    "",
+                    "",
+                    "",
+                ]
+            )
         for c in p.composition.components:
             lines.append([""] * 12 + [c.passport_id, _num(c.quantity), c.label or ""])
         for i, line in enumerate(lines):

@@ -33,7 +33,10 @@ from junkan.passports.versioning import ensure_exportable
 
 __all__ = ["UNTP_CONTEXT", "product_uri", "to_untp_credential"]
 
-UNTP_CONTEXT: Final = ["https://www.w3.org/ns/credentials/v2", "https://test.uncefact.org/vocabulary/untp/dpp/working/"]
+UNTP_CONTEXT: Final = [
+    "https://www.w3.org/ns/credentials/v2",
+    "https://test.uncefact.org/vocabulary/untp/dpp/working/",
+]
 _CPC: Final = "https://unstats.un.org/unsd/classifications/Econ/cpc/"
 _HS: Final = "https://www.wcoomd.org/en/topics/nomenclature/overview/what-is-the-harmonized-system.aspx"
 _SCOPES: Final = {"cradle_to_gate": "CradleToGate", "cradle_to_grave": "CradleToGrave"}
@@ -42,8 +45,14 @@ _BODIES: Final = (
     ("ISO", {"id": "https://www.iso.org", "name": "International Organization for Standardization (ISO)"}),
     ("IEC", {"id": "https://www.iec.ch", "name": "International Electrotechnical Commission (IEC)"}),
     ("(EU)", {"id": "https://commission.europa.eu", "name": "European Commission"}),
-    ("特定家庭用機器", {"id": "https://www.meti.go.jp", "name": "Ministry of Economy, Trade and Industry (METI)"}),
-    ("資源有効利用", {"id": "https://www.meti.go.jp", "name": "Ministry of Economy, Trade and Industry (METI)"}),
+    (
+        "特定家庭用機器",
+        {"id": "https://www.meti.go.jp", "name": "Ministry of Economy, Trade and Industry (METI)"},
+    ),
+    (
+        "資源有効利用",
+        {"id": "https://www.meti.go.jp", "name": "Ministry of Economy, Trade and Industry (METI)"},
+    ),
 )
 
 
@@ -77,11 +86,18 @@ def _product(p: Passport, r: Rollup, uri: str, show: Callable[[str], bool]) -> d
     product: dict[str, Any] = {"type": ["Product"], "id": uri, "name": ident.name.best("en")}
     if ident.gtin:
         product["registeredId"] = ident.gtin
-        product["idScheme"] = {"type": ["IdentifierScheme"], "id": "https://id.gs1.org/01/",
-                               "name": "Global Trade Item Number (GTIN)"}  # fmt: skip
+        product["idScheme"] = {
+            "type": ["IdentifierScheme"],
+            "id": "https://id.gs1.org/01/",
+            "name": "Global Trade Item Number (GTIN)",
+        }
     elif ident.local_scheme:
         product["registeredId"] = ident.local_id
-        product["idScheme"] = {"type": ["IdentifierScheme"], "id": ident.local_scheme, "name": f"{p.issuer} identifiers"}
+        product["idScheme"] = {
+            "type": ["IdentifierScheme"],
+            "id": ident.local_scheme,
+            "name": f"{p.issuer} identifiers",
+        }
     if ident.lot:
         product["batchNumber"] = ident.lot
     if ident.serial:
@@ -89,11 +105,23 @@ def _product(p: Passport, r: Rollup, uri: str, show: Callable[[str], bool]) -> d
     if ident.description:
         product["description"] = ident.description.best("en")
     scheme = _CPC if ident.category_scheme == "cpc" else _HS
-    label = "UN Central Product Classification (CPC)" if ident.category_scheme == "cpc" else "Harmonized System (HS)"
-    product["productCategory"] = [{
-        "type": ["Classification"], "id": f"{scheme}{ident.category_code}" if ident.category_scheme == "cpc"
-        else f"{scheme}#{ident.category_code}", "code": ident.category_code,
-        "name": f"{label} {ident.category_code}", "schemeID": scheme, "schemeName": label}]  # fmt: skip
+    label = (
+        "UN Central Product Classification (CPC)"
+        if ident.category_scheme == "cpc"
+        else "Harmonized System (HS)"
+    )
+    product["productCategory"] = [
+        {
+            "type": ["Classification"],
+            "id": f"{scheme}{ident.category_code}"
+            if ident.category_scheme == "cpc"
+            else f"{scheme}#{ident.category_code}",
+            "code": ident.category_code,
+            "name": f"{label} {ident.category_code}",
+            "schemeID": scheme,
+            "schemeName": label,
+        }
+    ]
     if ident.manufacturer:
         product["producedByParty"] = {"id": ident.manufacturer.id, "name": ident.manufacturer.name}
     if ident.facility:
@@ -110,8 +138,14 @@ def _product(p: Passport, r: Rollup, uri: str, show: Callable[[str], bool]) -> d
 def _content_claim(r: Rollup, cid: str) -> dict[str, Any]:
     values = [
         {"metricName": "recycled content", "metricValue": _pct(r.recycled_share)},
-        {"metricName": "pre-consumer recycled content", "metricValue": _pct(r.pre_consumer_kg / r.total_mass_kg)},
-        {"metricName": "post-consumer recycled content", "metricValue": _pct(r.post_consumer_kg / r.total_mass_kg)},
+        {
+            "metricName": "pre-consumer recycled content",
+            "metricValue": _pct(r.pre_consumer_kg / r.total_mass_kg),
+        },
+        {
+            "metricName": "post-consumer recycled content",
+            "metricValue": _pct(r.post_consumer_kg / r.total_mass_kg),
+        },
     ]
     values += [
         {"metricName": f"recycled content of {t.material_class}", "metricValue": _pct(t.recycled_share)}
@@ -119,13 +153,19 @@ def _content_claim(r: Rollup, cid: str) -> dict[str, Any]:
         if t.recycled_mass_kg
     ]
     return {
-        "type": ["Claim", "Declaration"], "id": f"{cid}#recycled-content", "conformityTopic": "circularity.content",
+        "type": ["Claim", "Declaration"],
+        "id": f"{cid}#recycled-content",
+        "conformityTopic": "circularity.content",
         "description": "Recycled content by mass computed by junkan from the bill of materials through all "
         "components (ISO 14021:2016 §7.8); pre-/post-consumer split and per material class.",
-        "referenceStandard": {"type": ["Standard"], "id": "https://www.iso.org/standard/66652.html",
-                              "name": "ISO 14021:2016", "issuingParty": _BODIES[0][1]},
+        "referenceStandard": {
+            "type": ["Standard"],
+            "id": "https://www.iso.org/standard/66652.html",
+            "name": "ISO 14021:2016",
+            "issuingParty": _BODIES[0][1],
+        },
         "declaredValue": values,
-    }  # fmt: skip
+    }
 
 
 def _design_claim(p: Passport, cid: str) -> dict[str, Any] | None:
@@ -140,7 +180,11 @@ def _design_claim(p: Passport, cid: str) -> dict[str, Any] | None:
         ("spare part availability", eco.repairability.spare_parts_years, "ANN"),
         ("repairability score", eco.repairability.score, "C62"),
     ]
-    values = [{"metricName": n, "metricValue": {"value": _num(Decimal(v)), "unit": u}} for n, v, u in metrics if v is not None]
+    values = [
+        {"metricName": n, "metricValue": {"value": _num(Decimal(v)), "unit": u}}
+        for n, v, u in metrics
+        if v is not None
+    ]
     parts = []
     if eco.disassembly.tools:
         parts.append("tools: " + ", ".join(eco.disassembly.tools))
@@ -149,15 +193,26 @@ def _design_claim(p: Passport, cid: str) -> dict[str, Any] | None:
     if eco.disassembly.material_marking is not None:
         parts.append(f"material marking: {'yes' if eco.disassembly.material_marking else 'no'}")
     if eco.repairability.repair_info_available is not None:
-        parts.append(f"repair information available: {'yes' if eco.repairability.repair_info_available else 'no'}")
-    return {"type": ["Claim", "Declaration"], "id": f"{cid}#eco-design", "conformityTopic": "circularity.design",
-            "description": "Eco-design attributes declared by the issuer" + (f" ({'; '.join(parts)})" if parts else ""),
-            "declaredValue": values}  # fmt: skip
+        parts.append(
+            f"repair information available: {'yes' if eco.repairability.repair_info_available else 'no'}"
+        )
+    return {
+        "type": ["Claim", "Declaration"],
+        "id": f"{cid}#eco-design",
+        "conformityTopic": "circularity.design",
+        "description": "Eco-design attributes declared by the issuer"
+        + (f" ({'; '.join(parts)})" if parts else ""),
+        "declaredValue": values,
+    }
 
 
 def _claim(c: Claim, cid: str, i: int) -> dict[str, Any]:
-    out: dict[str, Any] = {"type": ["Claim", "Declaration"], "id": f"{cid}#claim-{i}", "conformityTopic": c.topic,
-                           "description": c.description}  # fmt: skip
+    out: dict[str, Any] = {
+        "type": ["Claim", "Declaration"],
+        "id": f"{cid}#claim-{i}",
+        "conformityTopic": c.topic,
+        "description": c.description,
+    }
     unplaced = []
     if c.regulation:
         body = _body(c.regulation)
@@ -181,10 +236,17 @@ def _claim(c: Claim, cid: str, i: int) -> dict[str, Any]:
     if c.declared_value is not None:
         unit = c.declared_unit or "C62"
         value = c.declared_value * 100 if unit == "P1" and c.declared_value <= 1 else c.declared_value
-        out["declaredValue"] = [{"metricName": c.metric_name or c.topic, "metricValue": {"value": _num(value), "unit": unit}}]
+        out["declaredValue"] = [
+            {"metricName": c.metric_name or c.topic, "metricValue": {"value": _num(value), "unit": unit}}
+        ]
     if c.evidence_url:
-        out["conformityEvidence"] = {"type": ["SecureLink", "Link"], "linkURL": c.evidence_url, "linkName": "evidence",
-                                     "hashDigest": c.evidence_sha256, "hashMethod": "SHA-256"}  # fmt: skip
+        out["conformityEvidence"] = {
+            "type": ["SecureLink", "Link"],
+            "linkURL": c.evidence_url,
+            "linkName": "evidence",
+            "hashDigest": c.evidence_sha256,
+            "hashMethod": "SHA-256",
+        }
     return out
 
 
@@ -217,7 +279,11 @@ def to_untp_credential(
             field="published_at",
         )
     published = moment.astimezone(UTC)
-    subject: dict[str, Any] = {"type": ["ProductPassport"], "id": uri, "granularityLevel": passport.level.value}
+    subject: dict[str, Any] = {
+        "type": ["ProductPassport"],
+        "id": uri,
+        "granularityLevel": passport.level.value,
+    }
     if show("identity"):
         subject["product"] = _product(passport, r, uri, show)
     claims: list[dict[str, Any]] = []
@@ -229,9 +295,13 @@ def to_untp_credential(
             if eco.recyclability.recyclable_share is not None:
                 circ["recyclableContent"] = _num(eco.recyclability.recyclable_share)
             if eco.recyclability.recycling_info_url:
-                circ["recyclingInformation"] = _link(eco.recyclability.recycling_info_url, "recycling information", "recyclingInfo")
+                circ["recyclingInformation"] = _link(
+                    eco.recyclability.recycling_info_url, "recycling information", "recyclingInfo"
+                )
             if eco.repairability.repair_info_url:
-                circ["repairInformation"] = _link(eco.repairability.repair_info_url, "repair information", "instructions")
+                circ["repairInformation"] = _link(
+                    eco.repairability.repair_info_url, "repair information", "instructions"
+                )
         subject["circularityScorecard"] = circ
     if show("eco_design"):
         design = _design_claim(passport, cid)
@@ -243,9 +313,13 @@ def to_untp_credential(
         subject["conformityClaim"] = claims
     if passport.carbon and show("carbon"):
         cf = passport.carbon
-        emissions: dict[str, Any] = {"type": ["EmissionsPerformance"], "carbonFootprint": _num(cf.value_kg_co2e),
-                                     "declaredUnit": cf.declared_unit, "operationalScope": _SCOPES[cf.scope],
-                                     "primarySourcedRatio": _num(cf.primary_data_share)}  # fmt: skip
+        emissions: dict[str, Any] = {
+            "type": ["EmissionsPerformance"],
+            "carbonFootprint": _num(cf.value_kg_co2e),
+            "declaredUnit": cf.declared_unit,
+            "operationalScope": _SCOPES[cf.scope],
+            "primarySourcedRatio": _num(cf.primary_data_share),
+        }
         body = _body(cf.rulebook)
         if body:
             standard: dict[str, Any] = {"type": ["Standard"], "name": cf.rulebook, "issuingParty": body}
@@ -256,8 +330,12 @@ def to_untp_credential(
     if show("composition.materials"):
         materials = []
         for leaf in sorted(leaf_materials(passport, resolve), key=lambda m: (-m.mass_kg, m.name)):
-            item: dict[str, Any] = {"type": ["Material"], "name": leaf.name, "hazardous": leaf.hazardous,
-                                    "recycledMassFraction": _num(leaf.recycled_mass_kg / leaf.mass_kg)}  # fmt: skip
+            item: dict[str, Any] = {
+                "type": ["Material"],
+                "name": leaf.name,
+                "hazardous": leaf.hazardous,
+                "recycledMassFraction": _num(leaf.recycled_mass_kg / leaf.mass_kg),
+            }
             if show("composition.materials.mass_kg"):
                 item["mass"] = {"value": _num(leaf.mass_kg), "unit": "KGM"}
             if show("composition.materials.mass_fraction"):

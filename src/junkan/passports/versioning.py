@@ -62,7 +62,7 @@ def _check_patch(patch: Mapping[str, Any]) -> None:
     for key in patch:
         if key in READ_ONLY:
             raise InvalidInput(
-                f"{key} is managed by the passport lifecycle and cannot be edited; leave it out of the change",
+                f"{key} is managed by the passport lifecycle and cannot be edited; leave it out",
                 code="field_read_only",
                 field=key,
             )
@@ -78,8 +78,8 @@ def edit_draft(passport: Passport, patch: Mapping[str, Any]) -> Passport:
     """Apply a change to a draft in place (same version); a published version refuses with ``Conflict``."""
     if passport.status is not Status.DRAFT:
         raise Conflict(
-            f"passport {passport.id} version {passport.version} is {passport.status.value} and cannot be edited "
-            "in place; create a new version with the change instead",
+            f"passport {passport.id} version {passport.version} is {passport.status.value} and cannot be "
+            "edited in place; create a new version with the change instead",
             code="passport_immutable",
             field="status",
         )
@@ -112,7 +112,11 @@ def withdraw(passport: Passport, *, now: datetime) -> Passport:
 def new_version(passport: Passport, patch: Mapping[str, Any], *, now: datetime) -> Passport:
     """A new draft version with ``patch`` applied, pointing to the published ``passport`` it revises."""
     if passport.status is not Status.PUBLISHED:
-        hint = "edit the draft directly" if passport.status is Status.DRAFT else "a withdrawn passport stays as is"
+        hint = (
+            "edit the draft directly"
+            if passport.status is Status.DRAFT
+            else "a withdrawn passport stays as is"
+        )
         raise Conflict(
             f"new versions are made from the published version; this one is {passport.status.value} ({hint})",
             code="passport_not_published",
@@ -136,12 +140,13 @@ def ensure_exportable(passport: Passport) -> None:
     if passport.status is not Status.PUBLISHED:
         raise RuleViolation(
             f"passport {passport.id} version {passport.version} is {passport.status.value}; only a published "
-            "version can be exported — publish it first" if passport.status is Status.DRAFT else
-            f"passport {passport.id} version {passport.version} is withdrawn and can no longer be exported; "
+            "version can be exported — publish it first"
+            if passport.status is Status.DRAFT
+            else f"passport {passport.id} version {passport.version} is withdrawn and cannot be exported; "
             "export its successor",
             code="passport_not_published",
             field="status",
-        )  # fmt: skip
+        )
 
 
 def _diff(old: Any, new: Any, path: str, out: list[Change]) -> None:
