@@ -152,6 +152,32 @@ def _emit(value: Any, path: str, out: list[str]) -> None:
         )
 
 
+_fast_dumps = json.JSONEncoder(
+    ensure_ascii=False, separators=(",", ":"), sort_keys=True, allow_nan=False
+).encode
+
+
+def _plain(value: Any) -> bool:
+    """True when the C ``json`` encoder already yields the JCS form: no floats, safe integers, ASCII keys.
+
+    With only ASCII member names, code-point order (what ``sort_keys`` does) equals UTF-16 order, and
+    integers in ±2^53 print the same in Python and ECMAScript; anything else takes the exact path.
+    """
+    kind = type(value)
+    if kind is str or value is None or kind is bool:
+        return True
+    if kind is int:
+        return bool(-MAX_SAFE_INTEGER <= value <= MAX_SAFE_INTEGER)
+    if kind is dict:
+        for name, item in value.items():
+            if type(name) is not str or not name.isascii() or not _plain(item):
+                return False
+        return True
+    if kind is list:
+        return all(map(_plain, value))
+    return False
+
+
 def canonicalize(value: Any) -> bytes:
     """Return the RFC 8785 canonical UTF-8 bytes of a JSON value (dict, list, str, int, float, bool, None).
 
@@ -159,6 +185,11 @@ def canonicalize(value: Any) -> bytes:
     JSON cannot carry exactly: ``Decimal``, bytes, non-finite floats, integers a double cannot hold, lone
     surrogates, non-string member names.
     """
+    if _plain(value):
+        try:
+            return _fast_dumps(value).encode("utf-8")
+        except UnicodeEncodeError:
+            pass  # a lone surrogate: let the exact path report where
     out: list[str] = []
     _emit(value, "$", out)
     return "".join(out).encode("utf-8")

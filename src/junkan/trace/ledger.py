@@ -24,6 +24,7 @@ import struct
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from itertools import islice
 from typing import Any
 
 from cryptography.exceptions import InvalidSignature
@@ -104,6 +105,13 @@ class ChainVerdict:
     message: str = ""
 
 
+def _canonical_or_none(payload: Mapping[str, Any]) -> bytes | None:
+    try:
+        return canonicalize(payload)
+    except InvalidInput:  # not JSON-representable, so it cannot be what was hashed
+        return None
+
+
 def _seq_break(records: Sequence[LedgerLink], index: int, expected: int) -> tuple[int, str, str]:
     seq = records[index].seq
     if seq == expected - 1:
@@ -129,31 +137,35 @@ def verify_chain(
     """Check every link and name the first broken one; ``start_*`` verify a segment after a known link."""
     sha256, pack = hashlib.sha256, _SEQ.pack
     prev, expected = start_prev_hash, start_seq
-    index, n = 0, len(records)
     broken: tuple[int, str, str] | None = None
-    while index < n:  # the hot loop: no attribute lookups beyond the record's own fields
-        record = records[index]
+    # The hot loop: plain for-iteration, local names, incremental hashing (no concatenated copy); a
+    # mismatch only breaks out, and the slow classification happens once, after the loop.
+    for record in records:
         seq = record.seq
-        if seq != expected:
-            broken = _seq_break(records, index, expected)
+        if seq != expected or record.prev_hash != prev:
             break
-        if record.prev_hash != prev:
-            broken = (
-                seq,
-                "prev_hash_mismatch",
-                f"record {seq} does not point at the hash of record {seq - 1}",
-            )
-            break
-        digest = sha256(prev + record.canonical + pack(seq)).digest()
-        if digest != record.hash:
+        digest = sha256(prev)
+        digest.update(record.canonical)
+        digest.update(pack(seq))
+        if digest.digest() != record.hash:
             broken = (seq, "hash_mismatch", f"record {seq}'s stored hash does not match its content")
             break
-        prev = digest
+        prev = record.hash
         expected += 1
-        index += 1
+    index = expected - start_seq
+    if broken is None and index < len(records):
+        record = records[index]
+        if record.seq != expected:
+            broken = _seq_break(records, index, expected)
+        else:
+            broken = (
+                expected,
+                "prev_hash_mismatch",
+                f"record {expected} does not point at the hash of record {expected - 1}",
+            )
     if check_payloads:
-        for record in records[:index]:
-            if record.payload is not None and canonicalize(record.payload) != record.canonical:
+        for record in islice(records, index):
+            if record.payload is not None and _canonical_or_none(record.payload) != record.canonical:
                 broken = (
                     record.seq,
                     "payload_mismatch",
@@ -173,7 +185,7 @@ def verify_chain(
             reason=reason,
             message=message + "; the ledger was altered after it was written",
         )
-    return ChainVerdict(ok=True, verified=n, head_seq=expected - 1, head_hash=prev)
+    return ChainVerdict(ok=True, verified=index, head_seq=expected - 1, head_hash=prev)
 
 
 @dataclass(frozen=True, slots=True)

@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from junkan.credentials.jcs import canonicalize, format_number
+from junkan.credentials.jcs import _emit, canonicalize, format_number
 from junkan.errors import InvalidInput
 
 
@@ -142,3 +142,12 @@ def test_canonical_form_parses_back_to_the_same_value_and_is_a_fixed_point(value
     # JSON has one number type: compare numbers as doubles (an integral float comes back as an int).
     assert _as_doubles(parsed) == _as_doubles(value)
     assert canonicalize(parsed) == text
+
+
+@given(json_values)
+def test_fast_path_and_exact_path_agree(value: object) -> None:
+    # canonicalize() hands plain values (no floats, ASCII names) to the C json encoder; the exact
+    # RFC 8785 emitter must produce the same bytes for them.
+    out: list[str] = []
+    _emit(value, "$", out)
+    assert canonicalize(value) == "".join(out).encode("utf-8")

@@ -76,6 +76,8 @@ def test_payload_that_differs_from_its_hashed_bytes_is_caught_only_when_checked(
     assert (verdict.broken_seq, verdict.reason, verdict.verified) == (3, "payload_mismatch", 2)
     assert verify_chain(chain, check_payloads=False).ok  # the hashed bytes themselves are intact
     assert verify_chain([replace(r, payload=None) for r in chain]).ok
+    chain[2] = replace(chain[2], payload={"quantity": float("nan")})  # cannot even be canonicalized
+    assert verify_chain(chain).reason == "payload_mismatch"
 
 
 @pytest.mark.parametrize(
