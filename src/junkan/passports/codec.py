@@ -379,7 +379,7 @@ def _claim(r: Reader, c: Any, p: str) -> Claim | None:
     sha = r.text(c, "evidence_sha256", f"{p}.evidence_sha256")
     if sha is not None and not _SHA256.match(sha.lower()):
         r.add(f"{p}.evidence_sha256", "sha256", "give the evidence file's SHA-256 as 64 hex characters")
-        sha = None
+        sha = ""
     evidence = r.url(c, "evidence_url", f"{p}.evidence_url")
     if evidence is not None and sha is None:
         r.add(
