@@ -17,7 +17,6 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from regions_factories import make_profile, make_waste
 
 from junkan.errors import InvalidInput
 from junkan.regions.indicators import (
@@ -28,6 +27,7 @@ from junkan.regions.indicators import (
     peer_percentiles,
 )
 from junkan.regions.panel import PlatformInputs, RegionPanel, build_panel, fiscal_year_days
+from tests.unit.regions.regions_factories import make_profile, make_waste
 
 MAN = 1e4  # 万t -> t
 NATIONAL_CSV = Path("/work/shared/data/reference/national-indicators.csv")

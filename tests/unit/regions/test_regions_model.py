@@ -1,11 +1,11 @@
 import math
 
 import pytest
-from regions_factories import make_profile, make_waste
 
 from junkan.errors import InvalidInput
 from junkan.regions.codes import RegionKind
 from junkan.regions.model import Facility, RegionProfile, check_share, haversine_km
+from tests.unit.regions.regions_factories import make_profile, make_waste
 
 
 def test_generated_is_sum_and_missing_stays_missing():

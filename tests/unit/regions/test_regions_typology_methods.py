@@ -4,7 +4,6 @@ from importlib import resources
 
 import numpy as np
 import pytest
-from regions_factories import make_profile
 
 from junkan.errors import InvalidInput
 from junkan.regions.demo_data import demo_profiles, demo_recommendation
@@ -12,6 +11,7 @@ from junkan.regions.methods import facts_for, load_methods
 from junkan.regions.model import Facility
 from junkan.regions.recommend import expected_effects, recommend
 from junkan.regions.typology import TypologyConfig, classify, classify_profiles
+from tests.unit.regions.regions_factories import make_profile
 
 
 def test_population_classes_follow_local_autonomy_act_thresholds():
