@@ -93,7 +93,7 @@ def _axes(xs: Sequence[float], ys: Sequence[float], width: int, height: int, uni
     ticks = sorted(set(xs))
     step = max(1, len(ticks) // 10)
     for xv in ticks[::step]:
-        grid.append(f'<text x="{kx * xv + bx:.1f}" y="{height - 8}" text-anchor="middle">{_fmt(xv)}</text>')
+        grid.append(f'<text x="{kx * xv + bx:.1f}" y="{height - 8}" text-anchor="middle">{xv:g}</text>')
     if unit:
         grid.append(f'<text x="4" y="{pad_t + 4}" font-size="11">{escape(unit)}</text>')
 
@@ -127,12 +127,12 @@ def line_chart(
             run.append(p)
             cx, cy = p.split(",")
             body.append(
-                f'<circle cx="{cx}" cy="{cy}" r="3" fill="{color}"><title>{escape(s.name)} {_fmt(x)}: '
+                f'<circle cx="{cx}" cy="{cy}" r="3" fill="{color}"><title>{escape(s.name)} {x:g}: '
                 f"{escape(_fmt(y))}{escape(unit)}</title></circle>"
             )
     legend = (
         "".join(
-            f'<text x="{60 + i * 150}" y="{height - 0}" fill="{s.color or PALETTE[i % len(PALETTE)]}" '
+            f'<text x="{60 + i * 150}" y="{height + 14}" fill="{s.color or PALETTE[i % len(PALETTE)]}" '
             f'font-size="11">■ {escape(s.name)}</text>'
             for i, s in enumerate(series)
         )
@@ -140,10 +140,10 @@ def line_chart(
         else ""
     )
     desc = "; ".join(
-        f"{s.name}: " + ", ".join(f"{_fmt(x)}={_fmt(y) if y is not None else 'missing'}" for x, y in s.points)
+        f"{s.name}: " + ", ".join(f"{x:g}={_fmt(y) if y is not None else 'missing'}" for x, y in s.points)
         for s in series
     )
-    return _svg(width, height + (12 if legend else 0), title, desc, "".join(body) + legend)
+    return _svg(width, height + (20 if legend else 0), title, desc, "".join(body) + legend)
 
 
 def fan_chart(
@@ -165,7 +165,7 @@ def fan_chart(
     desc = "; ".join(
         f"{b.name}: "
         + ", ".join(
-            f"{_fmt(x)}: P10 {_fmt(lo)}, P50 {_fmt(m)}, P90 {_fmt(h)}"
+            f"{x:g}: P10 {_fmt(lo)}, P50 {_fmt(m)}, P90 {_fmt(h)}"
             for x, lo, m, h in zip(b.x, b.low, b.mid, b.high, strict=True)
         )
         for b in bands
