@@ -178,7 +178,8 @@ class Inventory:
                     self.stock.pop(key, None)
         for line, kg in zip(event.outputs, out_kg, strict=True):
             key = (event.site, line.lot)
-            self.stock[key] = self.stock_of(*key) + kg
+            if kg:
+                self.stock[key] = self.stock_of(*key) + kg
         for line in lines:
             info = self.lots.get(line.lot)
             if info is None:

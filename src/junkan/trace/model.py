@@ -20,7 +20,7 @@ from decimal import Decimal
 from enum import StrEnum
 
 from junkan.errors import InvalidInput
-from junkan.trace.units import Quantity, normalise_decimal
+from junkan.trace.units import Quantity, normalise_decimal, uom_code
 
 __all__ = [
     "SINK_KINDS",
@@ -167,7 +167,7 @@ def _line_payload(line: LotLine) -> dict[str, object]:
     if unit in {"t", "TNE", "g", "GRM", "kg", "KGM"}:
         value, unit = line.quantity.kg(), "kg"
     else:
-        value = line.quantity.value
+        value, unit = line.quantity.value, uom_code(unit)  # 'pcs' and 'H87' are the same count unit
     return {
         "lot": line.lot,
         "material": line.material,

@@ -14,15 +14,16 @@ claims use ``junkan.custody`` with exact grams.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
 from numpy.typing import NDArray
 
 from junkan.errors import InvalidInput
+from junkan.trace.model import TRANSFORMATION_KINDS, Event, EventKind
 
-__all__ = ["LotGraph", "Trace", "downstream", "upstream"]
+__all__ = ["LotGraph", "Trace", "downstream", "graph_from_events", "upstream"]
 
 I64 = NDArray[np.int64]
 F64 = NDArray[np.float64]
@@ -202,3 +203,51 @@ def downstream(graph: LotGraph, lot: int, *, max_steps: int = 256) -> Trace:
     )
     terminal = graph.down_indptr[lots + 1] == graph.down_indptr[lots]
     return Trace(lot, "downstream", lots, share, dmin, dmax, terminal, np.empty(0), float("nan"))
+
+
+def graph_from_events(
+    events: Iterable[Event], *, recycled_kinds: frozenset[EventKind] = frozenset({EventKind.COLLECT})
+) -> tuple[LotGraph, list[str]]:
+    """Build the lot graph from events (in memory; a repository builds the same arrays in SQL).
+
+    A transformation links every input to every output with output kg × input kg / Σ input kg; a receipt
+    under new lot ids links the shipped lots (same shipment reference) to the received ones. Lots created
+    by ``recycled_kinds`` events (collected waste) are recycled sources (share 1), other sources virgin (0).
+    Returns the graph and the lot ids by index.
+    """
+    index: dict[str, int] = {}
+    parent: list[int] = []
+    child: list[int] = []
+    mass: list[float] = []
+    recycled: set[int] = set()
+    shipped: dict[str, list[tuple[str, float]]] = {}
+
+    def at(lot: str) -> int:
+        return index.setdefault(lot, len(index))
+
+    def link(ins: Sequence[tuple[str, float]], outs: Sequence[tuple[str, float]]) -> None:
+        total = sum(kg for _, kg in ins) or 1.0
+        for o, okg in outs:
+            for i, ikg in ins:
+                if i != o:
+                    parent.append(at(i))
+                    child.append(at(o))
+                    mass.append(okg * ikg / total)
+
+    for event in events:
+        ins = [(x.lot, float(x.kg())) for x in event.inputs]
+        outs = [(x.lot, float(x.kg())) for x in event.outputs]
+        for lot, _ in ins + outs:
+            at(lot)
+        if event.kind in recycled_kinds:
+            recycled.update(index[lot] for lot, _ in outs)
+        if event.kind in TRANSFORMATION_KINDS:
+            link(ins, outs)
+        elif event.kind is EventKind.SHIP and event.shipment_ref:
+            shipped[event.shipment_ref] = ins
+        elif event.kind is EventKind.RECEIVE and event.shipment_ref in shipped:
+            link(shipped[event.shipment_ref], outs)
+    origin = np.zeros(len(index))
+    origin[sorted(recycled)] = 1.0
+    graph = LotGraph.from_edges(len(index), parent, child, mass, origin_recycled=origin)
+    return graph, list(index)

@@ -151,6 +151,9 @@ def parse_rows(
         if not any(row.values()):
             continue
         if not row.get("event_id"):
+            if group:  # keep errors in row order
+                yield from _emit(group, assume_tz)
+                group = []
             yield RowError(number, "event_id", "missing_id", "every row needs the event id it belongs to")
             continue
         if group and group[0][1]["event_id"] != row["event_id"]:
