@@ -18,9 +18,10 @@ as of its ``valid_from``.)
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import datetime
+from typing import Any
 
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives import hashes, serialization
@@ -29,6 +30,7 @@ from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 
 from junkan.credentials.did import key_id_for, org_did, parse_key_id
+from junkan.credentials.multibase import multikey_decode_ed25519_public
 from junkan.errors import InvalidInput, RuleViolation
 
 __all__ = [
@@ -40,6 +42,7 @@ __all__ = [
     "encrypt_private_key",
     "generate_signing_key",
     "load_signing_key",
+    "records_from_did_document",
     "resolver_for",
     "revoke_key",
     "rotate_signing_key",
@@ -198,3 +201,31 @@ def resolver_for(records: Iterable[PublicKeyRecord]) -> KeyResolver:
     """A :data:`KeyResolver` over an in-memory set of public key records."""
     by_id = {record.key_id: record for record in records}
     return by_id.get
+
+
+def records_from_did_document(document: Mapping[str, Any], *, valid_from: datetime) -> list[PublicKeyRecord]:
+    """Public key records from a DID document (as :func:`~junkan.credentials.did.did_document` writes it).
+
+    For verifying offline with a cached copy of an issuer's DID document. A DID document does not say
+    since when a key is valid, so the caller supplies ``valid_from`` (e.g. the earliest date it accepts).
+    Verification methods that are not Ed25519 Multikeys are skipped.
+    """
+    records: list[PublicKeyRecord] = []
+    for method in document.get("verificationMethod", []):
+        if not isinstance(method, Mapping) or method.get("type") != "Multikey":
+            continue
+        try:
+            public_key = multikey_decode_ed25519_public(str(method.get("publicKeyMultibase", "")))
+        except InvalidInput:
+            continue
+        revoked = method.get("revoked")
+        records.append(
+            PublicKeyRecord(
+                key_id=str(method["id"]),
+                controller=str(method.get("controller", document.get("id"))),
+                public_key=public_key,
+                valid_from=valid_from,
+                revoked_at=datetime.fromisoformat(revoked) if isinstance(revoked, str) else None,
+            )
+        )
+    return records

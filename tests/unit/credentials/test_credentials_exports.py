@@ -25,6 +25,7 @@ def test_package_exports_are_pinned() -> None:
         "org_did",
         "parse_key_id",
         "public_jwk",
+        "records_from_did_document",
         "resolver_for",
         "revoke_key",
         "rotate_signing_key",

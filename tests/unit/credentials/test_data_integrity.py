@@ -17,7 +17,9 @@ from junkan.credentials import (
     PublicKeyRecord,
     SigningKey,
     canonicalize,
+    did_document,
     generate_signing_key,
+    records_from_did_document,
     resolver_for,
     revoke_key,
     sign_credential,
@@ -152,6 +154,16 @@ def test_signed_credential_verifies_and_keeps_the_original_untouched() -> None:
     assert signed["proof"]["proofValue"].startswith("z")
     result = verify(signed)
     assert result.ok and bool(result) and result.issuer == ACME.record.controller
+
+
+def test_verifies_offline_from_a_cached_did_document_and_honours_its_revocations() -> None:
+    signed = make_signed()  # created T0 + 1h
+    doc = did_document(ACME.record.controller, [ACME.record])
+    records = records_from_did_document(doc, valid_from=T0)
+    assert records == [ACME.record]
+    assert verify(signed, *records).ok
+    revoked = did_document(ACME.record.controller, [revoke_key(ACME.record, at=T0)])
+    assert verify(signed, *records_from_did_document(revoked, valid_from=T0)).reasons == ("key_revoked",)
 
 
 def test_signing_refuses_a_key_the_issuer_does_not_control_or_a_signed_credential() -> None:
