@@ -116,9 +116,7 @@ def register_org(uow: UnitOfWork, actor: Actor, org: Organisation) -> int:
 
 
 def update_org(uow: UnitOfWork, actor: Actor, org_id: int, changes: dict[str, Any]) -> Organisation:
-    p = actor.signed_in
-    if not _is_operator(p):
-        p.require(Scope.ADMIN, org_id=org_id, action="change an organisation's profile")
+    actor.signed_in.require(Scope.ADMIN, org_id=org_id, action="change an organisation's profile")
     unknown = set(changes) - {f.name for f in dataclasses.fields(Organisation)} | (
         {"id", "is_demo"} & set(changes)
     )
