@@ -180,22 +180,23 @@ class RollupCache(dict[str, tuple[list[Decimal], dict[str, list[Decimal]]]]):
 
 
 def _own(materials: tuple[Material, ...]) -> tuple[list[Decimal], dict[str, list[Decimal]]]:
-    acc = [_ZERO] * 6
+    # Hot loop of the roll-up: locals instead of list slots, and no multiplication by a zero share.
+    total = pre_t = post_t = renew_t = haz_t = svhc_t = _ZERO
     classes: dict[str, list[Decimal]] = {}
     for m in materials:
         mass = m.mass_kg
-        pre = mass * m.recycled_pre_consumer
-        post = mass * m.recycled_post_consumer
-        acc[_TOTAL] += mass
-        acc[_PRE] += pre
-        acc[_POST] += post
+        pre = mass * m.recycled_pre_consumer if m.recycled_pre_consumer else _ZERO
+        post = mass * m.recycled_post_consumer if m.recycled_post_consumer else _ZERO
+        total += mass
+        pre_t += pre
+        post_t += post
         if m.renewable_share:
-            acc[_RENEW] += mass * m.renewable_share
+            renew_t += mass * m.renewable_share
         if m.hazardous:
             haz = mass * m.concentration if m.concentration is not None else mass
-            acc[_HAZ] += haz
+            haz_t += haz
             if m.svhc:
-                acc[_SVHC] += haz
+                svhc_t += haz
         row = classes.get(m.material_class)
         if row is None:
             classes[m.material_class] = [mass, pre, post]
@@ -203,7 +204,7 @@ def _own(materials: tuple[Material, ...]) -> tuple[list[Decimal], dict[str, list
             row[0] += mass
             row[1] += pre
             row[2] += post
-    return acc, classes
+    return [total, pre_t, post_t, renew_t, haz_t, svhc_t], classes
 
 
 def _add(
@@ -213,28 +214,32 @@ def _add(
     q: Decimal,
 ) -> None:
     c_acc, c_classes = child
-    if q == _ONE:
-        for i in range(6):
-            acc[i] += c_acc[i]
-        for name, (m, pre, post) in c_classes.items():
-            row = classes.get(name)
-            if row is None:
-                classes[name] = [m, pre, post]
-            else:
-                row[0] += m
-                row[1] += pre
-                row[2] += post
-        return
-    for i in range(6):
-        acc[i] += c_acc[i] * q
+    one = q == _ONE
+    a0, a1, a2, a3, a4, a5 = c_acc
+    if one:
+        acc[0] += a0
+        acc[1] += a1
+        acc[2] += a2
+        acc[3] += a3
+        acc[4] += a4
+        acc[5] += a5
+    else:
+        acc[0] += a0 * q
+        acc[1] += a1 * q
+        acc[2] += a2 * q
+        acc[3] += a3 * q if a3 else _ZERO
+        acc[4] += a4 * q if a4 else _ZERO
+        acc[5] += a5 * q if a5 else _ZERO
     for name, (m, pre, post) in c_classes.items():
+        if not one:
+            m, pre, post = m * q, pre * q, post * q
         row = classes.get(name)
         if row is None:
-            classes[name] = [m * q, pre * q, post * q]
+            classes[name] = [m, pre, post]
         else:
-            row[0] += m * q
-            row[1] += pre * q
-            row[2] += post * q
+            row[0] += m
+            row[1] += pre
+            row[2] += post
 
 
 def _resolve(resolve: Resolver, node: Passport, i: int) -> Passport:
