@@ -5,6 +5,7 @@ Nothing connects at import time; uvicorn builds the app through :func:`create_ap
 
 from __future__ import annotations
 
+import importlib
 from pathlib import Path
 from typing import Any
 
@@ -17,16 +18,18 @@ from sqlalchemy import Engine, exists, select
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from junkan import __version__
-from junkan.api import members as members_api
 from junkan.api.problems import install_problem_handlers, problem
 from junkan.config import Settings
 from junkan.errors import JunkanError
 from junkan.store.engine import make_engine
+from junkan.store.master_secret import master_secret
 from junkan.store.tables.members import organizations
-from junkan.web import members as members_web
 from junkan.web.render import render
 
-__all__ = ["create_app"]
+__all__ = ["CONTEXTS", "create_app"]
+
+# Contexts whose API router (junkan.api.<name>) and web router (junkan.web.<name>) the app serves, in order.
+CONTEXTS = ("members",)
 
 STATIC = Path(__file__).parent / "web" / "static"
 
@@ -110,6 +113,7 @@ def create_app(settings: Settings | None = None, *, engine: Engine | None = None
     )
     app.state.settings = settings
     app.state.engine = engine
+    app.state.master_secret = master_secret(settings)
     try:
         with engine.connect() as conn:
             app.state.demo_world = bool(
@@ -148,6 +152,13 @@ def create_app(settings: Settings | None = None, *, engine: Engine | None = None
     def healthz() -> dict[str, str]:
         return {"status": "ok", "version": __version__}
 
-    app.include_router(members_api.router)
-    app.include_router(members_web.router)
+    for name in CONTEXTS:
+        for layer in ("api", "web"):
+            try:
+                module = importlib.import_module(f"junkan.{layer}.{name}")
+            except ModuleNotFoundError as e:
+                if e.name != f"junkan.{layer}.{name}":
+                    raise
+                continue
+            app.include_router(module.router)
     return app

@@ -6,7 +6,6 @@ Nothing here connects or reads files at import time; ``Settings()`` is built by 
 
 from __future__ import annotations
 
-import secrets
 from pathlib import Path
 
 from pydantic import Field, field_validator
@@ -28,10 +27,11 @@ class Settings(BaseSettings):
         default="sqlite:///junkan.db",
         description="SQLAlchemy URL: SQLite file by default, postgresql+psycopg://user@host/db in production",
     )
-    secret_key: str = Field(
-        default_factory=lambda: secrets.token_urlsafe(32),
-        description="Signs session cookies and encrypts signing keys at rest. Set it in production: "
-        "a random default changes at every start and logs everyone out.",
+    secret_key: str | None = Field(
+        default=None,
+        min_length=32,
+        description="Master secret that encrypts organisations' signing keys at rest (32+ characters). "
+        "Required with PostgreSQL; with SQLite a random one is kept in '<database file>.secret' (mode 0600).",
     )
     base_url: str = Field(default="http://127.0.0.1:8000", description="Public URL, used in identifiers.")
     session_hours: int = Field(default=12, ge=1, le=24 * 30)

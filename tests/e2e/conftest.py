@@ -14,6 +14,8 @@ from junkan.config import Settings
 
 @pytest.fixture
 def app_client(sqlite_engine: Engine) -> Iterator[TestClient]:
-    settings = Settings(database_url=str(sqlite_engine.url), secret_key="test-secret-key-0123456789")
+    settings = Settings(
+        database_url=str(sqlite_engine.url), secret_key="test-secret-key-0123456789-0123456789"
+    )
     with TestClient(create_app(settings, engine=sqlite_engine)) as c:
         yield c

@@ -45,7 +45,8 @@ def world(tmp_path_factory: pytest.TempPathFactory, sqlite_template: Path) -> It
     viewer = f.person(a, Role.VIEWER)
     client = TestClient(
         create_app(
-            Settings(database_url=str(engine.url), secret_key="probe-secret-0123456789"), engine=engine
+            Settings(database_url=str(engine.url), secret_key="probe-secret-0123456789-0123456789-abc"),
+            engine=engine,
         )
     )
     w = ProbeWorld(engine=engine, client=client)
@@ -74,7 +75,7 @@ def world(tmp_path_factory: pytest.TempPathFactory, sqlite_template: Path) -> It
 
 
 def app_routes() -> set[tuple[str, str]]:
-    app = create_app(Settings(database_url="sqlite://", secret_key="x" * 20))
+    app = create_app(Settings(database_url="sqlite://", secret_key="x" * 40))
     out = set()
     for r in iter_route_contexts(app.routes):
         if isinstance(r.original_route, APIRoute):

@@ -6,6 +6,7 @@ a step to :data:`STEPS`; :func:`build` runs them in order inside the configured 
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -55,8 +56,13 @@ def already_built(engine: Engine) -> bool:
     return bool(done)
 
 
+# Modules junkan.demo.<name> that register steps, in the order the world is built.
+DEMO_PARTS = ("members",)
+
+
 def build(engine: Engine, *, say: Callable[[str], None] = lambda _m: None) -> DemoWorld:
-    from junkan.demo import members  # noqa: F401  (registers its step)
+    for part in DEMO_PARTS:
+        importlib.import_module(f"junkan.demo.{part}")
 
     world = DemoWorld()
     for name, step in STEPS:
