@@ -133,7 +133,7 @@ def create_app(settings: Settings | None = None, *, engine: Engine | None = None
 
     app.add_exception_handler(JunkanError, junkan_error)
     _security_headers(app)
-    app.add_middleware(BodyLimit, limit=settings.max_body_bytes)  # type: ignore[arg-type]
+    app.add_middleware(BodyLimit, limit=settings.max_body_bytes)
 
     app.mount("/static/swagger", StaticFiles(directory=swagger_ui_bundle.swagger_ui_path), name="swagger")
     app.mount("/static", StaticFiles(directory=str(STATIC)), name="static")

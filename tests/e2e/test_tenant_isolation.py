@@ -111,12 +111,13 @@ def _send(w: ProbeWorld, key: tuple[str, str], caller: str):
     return w.client.request(pr.method, path, headers=headers, follow_redirects=False, **kw)
 
 
-@pytest.mark.parametrize("caller", CALLERS)
-@pytest.mark.parametrize("key", sorted(PROBES), ids=lambda k: f"{k[0]} {k[1]}")
+# Callers in a probe's `writers` may legitimately write there (for their own organisation): not sent.
+CASES = [(k, c) for k in sorted(PROBES) for c in CALLERS if c not in PROBES[k].writers]
+
+
+@pytest.mark.parametrize(("key", "caller"), CASES, ids=[f"{k[0]} {k[1]} as {c}" for k, c in CASES])
 def test_probe(world: ProbeWorld, key: tuple[str, str], caller: str) -> None:
     pr = PROBES[key]
-    if caller in pr.writers:
-        pytest.skip(f"{caller} may legitimately {key[0]} {key[1]} for its own organisation")
     before = fingerprint(world.engine) if pr.method in WRITE else None
     r = _send(world, key, caller)
     assert r.status_code < 500, f"{key} as {caller}: server error {r.status_code}: {r.text[:300]}"
