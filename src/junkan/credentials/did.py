@@ -58,7 +58,8 @@ class KeyId:
 
 
 def _host(host: str) -> str:
-    encoded = host.lower().replace(":", "%3A")
+    # Accept the host already encoded ("example.org%3A8443") as well as with a plain colon.
+    encoded = host.replace("%3A", ":").replace("%3a", ":").lower().replace(":", "%3A")
     if not _HOST.match(encoded):
         raise InvalidInput(
             f"{host!r} is not a host name for did:web; give a DNS name such as 'junkan.example.jp' "

@@ -36,6 +36,7 @@ REASONS: Mapping[str, str] = {
     "tampered": "the signature does not match the document",
     "expired": "validUntil (or the proof's expires) is in the past",
     "not_yet_valid": "validFrom is in the future",
+    "credential_revoked": "the issuer revoked this credential in its register (checked online only)",
 }
 """Every reason code a verification can report, with its meaning."""
 

@@ -52,6 +52,10 @@ def test_key_id_is_a_did_web_url_with_a_sequential_fragment() -> None:
 
 def test_did_web_percent_encodes_the_port_and_refuses_bad_segments() -> None:
     assert org_did("localhost:8443", "42") == "did:web:localhost%3A8443:org:42"
+    # an already-encoded host (as junkan.credentials.service.host_from_base_url gives it) stays the same
+    assert org_did("LocalHost%3A8443", "42") == "did:web:localhost%3A8443:org:42"
+    with pytest.raises(InvalidInput):
+        org_did("localhost%3Ahttp", "42")
     with pytest.raises(InvalidInput) as err:
         org_did("junkan.example.jp", "a/b")
     assert err.value.field == "org_id"
