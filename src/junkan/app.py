@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import importlib
 from pathlib import Path
-from typing import Any
 
 import swagger_ui_bundle
 from fastapi import FastAPI, Request
@@ -21,6 +20,7 @@ from junkan import __version__
 from junkan.api.problems import install_problem_handlers, problem
 from junkan.config import Settings
 from junkan.errors import JunkanError
+from junkan.members.principal_cache import PrincipalCache
 from junkan.store.engine import make_engine
 from junkan.store.master_secret import master_secret
 from junkan.store.tables.members import organizations
@@ -78,19 +78,37 @@ class _TooLarge(Exception):
     pass
 
 
-def _security_headers(app: FastAPI) -> None:
-    @app.middleware("http")
-    async def headers(request: Request, call_next: Any) -> Response:
-        resp: Response = await call_next(request)
-        resp.headers.setdefault("X-Content-Type-Options", "nosniff")
-        resp.headers.setdefault("Referrer-Policy", "same-origin")
-        if not request.url.path.startswith("/api/v1/docs"):
-            resp.headers.setdefault(
-                "Content-Security-Policy",
-                "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; "
-                "frame-ancestors 'none'",
-            )
-        return resp
+_CSP = b"default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; frame-ancestors 'none'"
+_UNSAFE = {"POST", "PUT", "PATCH", "DELETE"}
+
+
+class Headers:
+    """Security headers on every answer (pure ASGI: no per-request task like BaseHTTPMiddleware), and after a
+    successful write the token-principal cache is cleared so this process sees role, token and partnership
+    changes at once."""
+
+    def __init__(self, app: ASGIApp, cache: PrincipalCache) -> None:
+        self.app, self.cache = app, cache
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        docs = scope["path"].startswith("/api/v1/docs")
+        write = scope["method"] in _UNSAFE
+
+        async def send_with_headers(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                headers = list(message.get("headers", []))
+                headers += [(b"x-content-type-options", b"nosniff"), (b"referrer-policy", b"same-origin")]
+                if not docs:
+                    headers.append((b"content-security-policy", _CSP))
+                message["headers"] = headers
+                if write and message["status"] < 400:
+                    self.cache.clear()
+            await send(message)
+
+        await self.app(scope, receive, send_with_headers)
 
 
 def _wants_html(request: Request) -> bool:
@@ -132,7 +150,8 @@ def create_app(settings: Settings | None = None, *, engine: Engine | None = None
         return response
 
     app.add_exception_handler(JunkanError, junkan_error)
-    _security_headers(app)
+    app.state.principal_cache = PrincipalCache(ttl=settings.principal_cache_seconds)
+    app.add_middleware(Headers, cache=app.state.principal_cache)
     app.add_middleware(BodyLimit, limit=settings.max_body_bytes)
 
     app.mount("/static/swagger", StaticFiles(directory=swagger_ui_bundle.swagger_ui_path), name="swagger")

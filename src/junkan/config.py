@@ -35,6 +35,9 @@ class Settings(BaseSettings):
     )
     base_url: str = Field(default="http://127.0.0.1:8000", description="Public URL, used in identifiers.")
     session_hours: int = Field(default=12, ge=1, le=24 * 30)
+    principal_cache_seconds: float = Field(
+        default=5.0, ge=0, le=300, description="How long an API token's principal is cached (0 = never)."
+    )
     max_body_bytes: int = Field(
         default=5 * 1024 * 1024, ge=1024, description="Largest request body accepted."
     )

@@ -188,3 +188,23 @@ def test_web_login_needs_csrf_cookie(app_client: TestClient) -> None:
         "/login", data={"email": email, "password": PASSWORD, "csrf_token": token}, follow_redirects=False
     )
     assert r.status_code == 303 and "junkan_session" in r.cookies
+
+
+def test_token_principal_cache_is_cleared_by_writes(sqlite_engine) -> None:
+    """With caching on, a token revoked over HTTP stops working at once on the same process."""
+    from junkan.app import create_app
+    from junkan.config import Settings
+
+    settings = Settings(database_url=str(sqlite_engine.url), secret_key="k" * 40, principal_cache_seconds=60)
+    with TestClient(create_app(settings, engine=sqlite_engine)) as client:
+        _, _, admin_token = setup_org(client)
+        made = client.post(
+            "/api/v1/tokens", headers=bearer(admin_token), json={"name": "x", "scopes": ["read"]}
+        )
+        token, token_id = made.json()["token"], made.json()["id"]
+        assert client.get("/api/v1/me", headers=bearer(token)).status_code == 200
+        assert (
+            client.app.state.principal_cache.get(token, __import__("junkan.actor").actor.utcnow()) is not None
+        )
+        assert client.delete(f"/api/v1/tokens/{token_id}", headers=bearer(admin_token)).status_code == 204
+        assert client.get("/api/v1/me", headers=bearer(token)).status_code == 401

@@ -45,7 +45,11 @@ def world(tmp_path_factory: pytest.TempPathFactory, sqlite_template: Path) -> It
     viewer = f.person(a, Role.VIEWER)
     client = TestClient(
         create_app(
-            Settings(database_url=str(engine.url), secret_key="probe-secret-0123456789-0123456789-abc"),
+            Settings(
+                database_url=str(engine.url),
+                secret_key="probe-secret-0123456789-0123456789-abc",
+                principal_cache_seconds=0,
+            ),
             engine=engine,
         )
     )

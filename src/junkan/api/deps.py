@@ -13,12 +13,14 @@ from typing import Annotated
 
 from fastapi import Depends, Request
 from sqlalchemy import Engine
+from starlette.concurrency import run_in_threadpool
 
 from junkan.actor import Actor, utcnow
 from junkan.config import Settings
 from junkan.errors import NotAuthenticated, PermissionDenied
 from junkan.members.auth import principal_from_session, principal_from_token
 from junkan.members.model import Principal
+from junkan.members.principal_cache import PrincipalCache
 from junkan.store.uow import UnitOfWork
 
 __all__ = [
@@ -35,9 +37,14 @@ SESSION_COOKIE = "junkan_session"
 SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
 
 
-def get_settings(request: Request) -> Settings:
+# Dependencies that do no I/O are `async def` so FastAPI does not hop to a worker thread for them.
+async def get_settings(request: Request) -> Settings:
     settings: Settings = request.app.state.settings
     return settings
+
+
+async def uow_dep(request: Request) -> UnitOfWork:
+    return get_uow(request)
 
 
 def get_uow(request: Request) -> UnitOfWork:
@@ -67,6 +74,17 @@ def check_csrf(request: Request, csrf_expected: str, given: str | None) -> None:
         )
 
 
+def _token_principal(request: Request, token: str) -> Principal:
+    cache: PrincipalCache = request.app.state.principal_cache
+    now = utcnow()
+    hit = cache.get(token, now)
+    if hit is not None:
+        return hit
+    principal = principal_from_token(get_uow(request), token, now)
+    cache.put(token, principal, now)
+    return principal
+
+
 def resolve_actor(request: Request) -> Actor:
     if hasattr(request.state, "actor"):
         cached: Actor = request.state.actor
@@ -79,7 +97,7 @@ def resolve_actor(request: Request) -> Actor:
         scheme, _, token = auth.partition(" ")
         if scheme.lower() != "bearer" or not token.strip():
             raise NotAuthenticated("use 'Authorization: Bearer <token>'", code="bad_authorization")
-        principal = principal_from_token(get_uow(request), token.strip(), utcnow())
+        principal = _token_principal(request, token.strip())
     else:
         sess = session_of(request)
         if sess is not None:
@@ -90,6 +108,23 @@ def resolve_actor(request: Request) -> Actor:
     return actor
 
 
-UowDep = Annotated[UnitOfWork, Depends(get_uow)]
-ActorDep = Annotated[Actor, Depends(resolve_actor)]
+async def actor_dep(request: Request) -> Actor:
+    """Resolve the caller; only a cache miss or a session lookup goes to a worker thread for the database."""
+    if hasattr(request.state, "actor"):
+        cached: Actor = request.state.actor
+        return cached
+    auth = request.headers.get("authorization", "")
+    scheme, _, token = auth.partition(" ")
+    if scheme.lower() == "bearer" and token.strip():
+        hit = request.app.state.principal_cache.get(token.strip(), utcnow())
+        if hit is not None:
+            ip = request.client.host if request.client else None
+            actor = Actor(principal=hit, ip=ip, user_agent=request.headers.get("user-agent"))
+            request.state.actor = actor
+            return actor
+    return await run_in_threadpool(resolve_actor, request)
+
+
+UowDep = Annotated[UnitOfWork, Depends(uow_dep)]
+ActorDep = Annotated[Actor, Depends(actor_dep)]
 SettingsDep = Annotated[Settings, Depends(get_settings)]
