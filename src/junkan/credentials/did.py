@@ -19,6 +19,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
+from urllib.parse import urlsplit
 
 from junkan.credentials.multibase import multikey_encode_ed25519_public
 from junkan.errors import InvalidInput
@@ -29,6 +30,7 @@ if TYPE_CHECKING:
 __all__ = [
     "KeyId",
     "did_document",
+    "host_from_base_url",
     "jwk_set",
     "key_id_for",
     "org_did",
@@ -68,6 +70,41 @@ def _host(host: str) -> str:
             field="host",
         )
     return encoded
+
+
+_DEFAULT_PORTS = {"http": 80, "https": 443}
+
+
+def host_from_base_url(base_url: str) -> str:
+    """The did:web host of a deployment's public URL: ``http://127.0.0.1:8000`` → ``127.0.0.1%3A8000``.
+
+    did:web §3.1 percent-encodes the port colon; the scheme's default port is left out. A base URL with a
+    path is refused: ``did:web:<host>:org:<id>`` must resolve to ``https://<host>/org/<id>/did.json``.
+    """
+    parts = urlsplit(base_url.strip())
+    if parts.scheme not in _DEFAULT_PORTS or not parts.hostname:
+        raise InvalidInput(
+            f"{base_url!r} is not an http(s) URL; set JUNKAN_BASE_URL to e.g. https://junkan.example.jp",
+            code="base_url_invalid",
+            field="base_url",
+        )
+    if parts.path not in ("", "/") or parts.query or parts.fragment:
+        raise InvalidInput(
+            f"{base_url!r} has a path; did:web identifiers need the platform at the root of its host "
+            "(https://host/org/<id>/did.json): serve it from a host of its own",
+            code="base_url_has_path",
+            field="base_url",
+        )
+    try:
+        port = parts.port
+    except ValueError:
+        raise InvalidInput(
+            f"{base_url!r} has an invalid port", code="base_url_invalid", field="base_url"
+        ) from None
+    host = parts.hostname.lower()
+    if port is not None and port != _DEFAULT_PORTS[parts.scheme]:
+        host = f"{host}%3A{port}"
+    return _host(host)
 
 
 def org_did(host: str, org_id: str) -> str:

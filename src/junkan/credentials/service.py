@@ -24,27 +24,31 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
-import json
 from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime
 from typing import Any
-from urllib.parse import urlsplit
 
 from sqlalchemy import Connection
 
 from junkan.actor import Actor
-from junkan.credentials.dataintegrity import sign_credential, verify_credential
-from junkan.credentials.did import did_document, org_did, public_jwk
+from junkan.credentials.dataintegrity import sign_credential
+from junkan.credentials.did import did_document, host_from_base_url, org_did, public_jwk
+from junkan.credentials.documents import (
+    credential_types,
+    result_view,
+    secured_digest,
+    subject_ref,
+    verify_offline,
+    verify_secured,
+    with_issuer,
+)
 from junkan.credentials.jcs import canonicalize
-from junkan.credentials.jws import sign_credential_jws, verify_credential_jws
+from junkan.credentials.jws import sign_credential_jws
 from junkan.credentials.keys import (
-    KeyResolver,
     PublicKeyRecord,
     SigningKey,
     encrypt_private_key,
     load_signing_key,
-    records_from_did_document,
-    resolver_for,
     revoke_key,
     rotate_signing_key,
 )
@@ -59,7 +63,6 @@ from junkan.store.members_repo import MembersRepo
 from junkan.store.uow import UnitOfWork
 
 __all__ = [
-    "OFFLINE_KEYS_VALID_FROM",
     "did_document_for",
     "ensure_org_key",
     "host_from_base_url",
@@ -78,46 +81,8 @@ __all__ = [
     "verify_offline",
 ]
 
-OFFLINE_KEYS_VALID_FROM = datetime(1970, 1, 1, tzinfo=UTC)
-"""A DID document does not say since when a key is valid; offline verification accepts any creation date."""
-
-_DEFAULT_PORTS = {"http": 80, "https": 443}
-
 
 # identifiers ------------------------------------------------------------------------------------
-def host_from_base_url(base_url: str) -> str:
-    """The did:web host of a deployment's public URL: ``http://127.0.0.1:8000`` → ``127.0.0.1%3A8000``.
-
-    did:web §3.1 percent-encodes the port colon; the scheme's default port is left out. A base URL with a
-    path is refused: ``did:web:<host>:org:<id>`` resolves to ``https://<host>/org/<id>/did.json``.
-    """
-    parts = urlsplit(base_url.strip())
-    if parts.scheme not in _DEFAULT_PORTS or not parts.hostname:
-        raise InvalidInput(
-            f"{base_url!r} is not an http(s) URL; set JUNKAN_BASE_URL to e.g. https://junkan.example.jp",
-            code="base_url_invalid",
-            field="base_url",
-        )
-    if parts.path not in ("", "/") or parts.query or parts.fragment:
-        raise InvalidInput(
-            f"{base_url!r} has a path; did:web identifiers need the platform at the root of its host "
-            "(https://host/org/<id>/did.json): serve it from a host of its own",
-            code="base_url_has_path",
-            field="base_url",
-        )
-    try:
-        port = parts.port
-    except ValueError:
-        raise InvalidInput(
-            f"{base_url!r} has an invalid port", code="base_url_invalid", field="base_url"
-        ) from None
-    host = parts.hostname.lower()
-    if port is not None and port != _DEFAULT_PORTS[parts.scheme]:
-        host = f"{host}%3A{port}"
-    org_did(host, "0")  # validates the host for did:web
-    return host
-
-
 def org_did_for(org_id: int, *, host: str) -> str:
     """The DID of organisation ``org_id`` on this deployment: ``did:web:<host>:org:<org_id>``."""
     return org_did(host, str(org_id))
@@ -153,16 +118,6 @@ def key_view(key: StoredKey) -> dict[str, Any]:
 
 def issued_view(entry: IssuedCredential) -> dict[str, Any]:
     return {**dataclasses.asdict(entry), "types": list(entry.types)}
-
-
-def result_view(result: VerificationResult) -> dict[str, Any]:
-    """The JSON answer of a verification: ``ok``, every problem (code, field, message), issuer and key."""
-    return {
-        "ok": result.ok,
-        "problems": [dataclasses.asdict(p) for p in result.problems],
-        "issuer": result.issuer,
-        "key_id": result.key_id,
-    }
 
 
 # keys -------------------------------------------------------------------------------------------
@@ -332,29 +287,6 @@ def did_document_for(uow: UnitOfWork, org_id: int, *, host: str) -> dict[str, An
 
 
 # issuing ----------------------------------------------------------------------------------------
-def _with_issuer(credential: Mapping[str, Any], did: str) -> dict[str, Any]:
-    if not isinstance(credential, Mapping):
-        raise InvalidInput("a credential is a JSON object", code="credential_not_object", field="$")
-    issuer = credential.get("issuer")
-    if isinstance(issuer, Mapping):
-        return {**credential, "issuer": {**issuer, "id": did}}
-    return {**credential, "issuer": did}
-
-
-def _types(credential: Mapping[str, Any]) -> tuple[str, ...]:
-    value = credential.get("type")
-    values = [value] if isinstance(value, str) else value if isinstance(value, list) else []
-    return tuple(str(v) for v in values if isinstance(v, str))
-
-
-def _subject_ref(credential: Mapping[str, Any]) -> str | None:
-    subject = credential.get("credentialSubject")
-    for item in subject if isinstance(subject, list) else [subject]:
-        if isinstance(item, Mapping) and isinstance(item.get("id"), str):
-            return str(item["id"])[:500]
-    return None
-
-
 def _register(
     conn: Connection,
     actor: Actor,
@@ -368,12 +300,12 @@ def _register(
 ) -> None:
     raw_id = credential.get("id")
     credential_id = raw_id[:500] if isinstance(raw_id, str) else None
-    types, subject_ref = _types(credential), _subject_ref(credential)
+    types, subject = credential_types(credential), (subject_ref(credential) or "")[:500] or None
     register_id = CredentialsRepo(conn).add_issued(
         org_id=org_id,
         credential_id=credential_id,
         types=types,
-        subject_ref=subject_ref,
+        subject_ref=subject,
         key_id=key_id,
         proof_format=proof_format,
         digest=digest,
@@ -382,7 +314,7 @@ def _register(
     entry = {
         "credential_id": credential_id,
         "types": types,
-        "subject_ref": subject_ref,
+        "subject_ref": subject,
         "key_id": key_id,
         "proof_format": proof_format,
         "digest": digest,
@@ -416,7 +348,7 @@ def sign_with_org_key(
     """
     moment = _seconds(now)
     who = actor or _system(moment)
-    unsecured = _with_issuer(credential, org_did_for(org_id, host=host))
+    unsecured = with_issuer(credential, org_did_for(org_id, host=host))
     key = _signing_key(conn, who, org_id, master_secret=master_secret, host=host, now=moment)
     signed = sign_credential(unsecured, key, created=moment)
     digest = hashlib.sha256(canonicalize(signed)).hexdigest()
@@ -439,7 +371,7 @@ def sign_jws_with_org_key(
     """As :func:`sign_with_org_key`, but secured as a compact ``vc+jwt`` JWS (returned as the token)."""
     moment = _seconds(now)
     who = actor or _system(moment)
-    unsecured = _with_issuer(credential, org_did_for(org_id, host=host))
+    unsecured = with_issuer(credential, org_did_for(org_id, host=host))
     key = _signing_key(conn, who, org_id, master_secret=master_secret, host=host, now=moment)
     token = sign_credential_jws(unsecured, key, issued_at=moment)
     digest = hashlib.sha256(token.encode("ascii")).hexdigest()
@@ -448,54 +380,6 @@ def sign_jws_with_org_key(
 
 
 # verifying --------------------------------------------------------------------------------------
-def _parse(document: Mapping[str, Any] | str) -> tuple[str, Any] | VerificationResult:
-    """("jws", token) or ("data-integrity", mapping); a result with the problem when it is neither."""
-    if isinstance(document, str):
-        text = document.strip()
-        if not text.startswith("{"):
-            return "jws", text
-        try:
-            document = json.loads(text)
-        except ValueError as exc:
-            return VerificationResult(
-                problems=(VerificationProblem("malformed_document", "$", f"not valid JSON: {exc}"),)
-            )
-    if isinstance(document, Mapping):
-        if set(document) == {"jws"}:
-            if isinstance(document["jws"], str):
-                return "jws", document["jws"].strip()
-            return VerificationResult(
-                problems=(VerificationProblem("malformed_proof", "jws", "jws must be a compact JWS string"),)
-            )
-        return "data-integrity", document
-    return VerificationResult(
-        problems=(VerificationProblem("malformed_document", "$", "a credential is a JSON object or a JWS"),)
-    )
-
-
-def _verify(document: Mapping[str, Any] | str, resolve: KeyResolver, now: datetime) -> VerificationResult:
-    parsed = _parse(document)
-    if isinstance(parsed, VerificationResult):
-        return parsed
-    kind, value = parsed
-    if kind == "jws":
-        return verify_credential_jws(value, resolve, now=now)
-    return verify_credential(value, resolve, now=now)
-
-
-def _digest(document: Mapping[str, Any] | str) -> str | None:
-    parsed = _parse(document)
-    if isinstance(parsed, VerificationResult):
-        return None
-    kind, value = parsed
-    if kind == "jws":
-        return hashlib.sha256(str(value).encode("utf-8")).hexdigest()
-    try:
-        return hashlib.sha256(canonicalize(value)).hexdigest()
-    except InvalidInput:
-        return None
-
-
 def verify_document(
     uow: UnitOfWork, document: Mapping[str, Any] | str, *, now: datetime
 ) -> VerificationResult:
@@ -513,8 +397,8 @@ def verify_document(
                 cache[key_id] = stored.record if stored else None
             return cache[key_id]
 
-        result = _verify(document, resolve, now)
-        digest = _digest(document)
+        result = verify_secured(document, resolve, now=now)
+        digest = secured_digest(document)
         revoked = [
             e
             for e in (repo.issued_by_digest(digest) if digest else [])
@@ -529,37 +413,6 @@ def verify_document(
         )
         return dataclasses.replace(result, problems=(*result.problems, problem))
     return result
-
-
-def verify_offline(
-    document: Mapping[str, Any] | str, did_documents: Sequence[Mapping[str, Any]], *, now: datetime
-) -> VerificationResult:
-    """Verify with cached DID documents only (no database, no network).
-
-    A DID document speaks only for its own DID: verification methods whose id or controller is another
-    DID are ignored, so a document cannot vouch for someone else's keys. Credential revocation in the
-    issuer's register is not visible offline.
-    """
-    records: list[PublicKeyRecord] = []
-    for i, doc in enumerate(did_documents):
-        did = doc.get("id") if isinstance(doc, Mapping) else None
-        if not isinstance(did, str) or not did:
-            raise InvalidInput(
-                "a DID document needs an 'id'; pass the document served at /org/<id>/did.json",
-                code="did_document_invalid",
-                field=f"did_documents[{i}].id",
-            )
-        try:
-            found = records_from_did_document(doc, valid_from=OFFLINE_KEYS_VALID_FROM)
-        except (KeyError, TypeError, ValueError):
-            raise InvalidInput(
-                f"the DID document of {did} has a malformed verification method "
-                "(each needs an id and a publicKeyMultibase); fetch it again",
-                code="did_document_invalid",
-                field=f"did_documents[{i}].verificationMethod",
-            ) from None
-        records += [r for r in found if r.controller == did and r.key_id.startswith(did + "#")]
-    return _verify(document, resolver_for(records), now)
 
 
 # the register -----------------------------------------------------------------------------------

@@ -3,6 +3,6 @@
 Importing this package registers every context's tables (Alembic and the test suite rely on it).
 """
 
-from junkan.store.tables import credentials, custody, members, platform, trace
+from junkan.store.tables import credentials, custody, members, passports, platform, regions, trace
 
-__all__ = ["credentials", "custody", "members", "platform", "trace"]
+__all__ = ["credentials", "custody", "members", "passports", "platform", "regions", "trace"]
