@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Annotated
+import json
+from pathlib import Path
+from typing import Annotated, Any
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
@@ -235,6 +238,183 @@ def token_revoke(
         _fail(e)
         return
     console.print(f"token {token_id} revoked")
+
+
+# credentials: verify, validate, signing keys ---------------------------------------------------------------
+key_app = typer.Typer(help="Organisations' signing keys (for Verifiable Credentials)", no_args_is_help=True)
+app.add_typer(key_app, name="key")
+
+
+def _read_text(path: Path) -> str:
+    try:
+        return path.read_text(encoding="utf-8-sig")
+    except (OSError, UnicodeDecodeError) as e:
+        err.print(f"[red]error[/red] cannot read {escape(str(path))}: {escape(str(e))}")
+        raise typer.Exit(2) from e
+
+
+def _read_json(path: Path) -> Any:
+    try:
+        return json.loads(_read_text(path))
+    except ValueError as e:
+        err.print(f"[red]error[/red] {escape(str(path))} is not valid JSON: {escape(str(e))}")
+        raise typer.Exit(2) from e
+
+
+@app.command()
+def verify(
+    file: Annotated[Path, typer.Argument(help="a credential: JSON with a proof, or a compact JWS")],
+    did_document: Annotated[
+        list[Path] | None,
+        typer.Option(
+            "--did-document",
+            help="a cached DID document (from /org/<id>/did.json); verify offline, without the database",
+        ),
+    ] = None,
+    at: Annotated[
+        str | None, typer.Option(help="verify as of this time (ISO 8601 with zone); default now")
+    ] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="print the result as JSON")] = False,
+) -> None:
+    """Verify a Verifiable Credential; exits 1 when it does not verify, listing every reason."""
+    from junkan.credentials import service as credentials
+
+    text = _read_text(file)
+    try:
+        now = dt.datetime.fromisoformat(at) if at else dt.datetime.now(dt.UTC)
+    except ValueError:
+        now = None
+    if now is None or now.tzinfo is None:
+        err.print("[red]error[/red] --at needs a time zone, e.g. 2025-04-01T09:00:00+09:00")
+        raise typer.Exit(2)
+    try:
+        if did_document:
+            docs = [_read_json(p) for p in did_document]
+            result = credentials.verify_offline(text, docs, now=now)
+            source = f"offline, with {len(docs)} DID document(s)"
+        else:
+            s = _settings()
+            engine = make_engine(s.database_url)
+            if pending(engine):
+                err.print("[red]error[/red] the database is not up to date: run `junkan db upgrade` first")
+                raise typer.Exit(2)
+            result = credentials.verify_document(UnitOfWork(engine), text, now=now)
+            source = f"against the key table of {engine.url.render_as_string(hide_password=True)}"
+    except JunkanError as e:
+        _fail(e)
+        return
+    if as_json:
+        console.print_json(json.dumps(credentials.result_view(result)))
+    elif result.ok:
+        console.print(f"[green]✓ verified[/green] ({escape(source)})", soft_wrap=True)
+    else:
+        console.print(f"[red]✗ not verified[/red] ({escape(source)})", soft_wrap=True)
+    if not as_json:
+        if result.issuer:
+            console.print(f"  issuer: {escape(result.issuer)}", soft_wrap=True)
+        if result.key_id:
+            console.print(f"  key:    {escape(result.key_id)}", soft_wrap=True)
+        for p in result.problems:
+            console.print(
+                f"  [red]✗[/red] {p.code} at {escape(p.field)}: {escape(p.message)}", soft_wrap=True
+            )
+    if not result.ok:
+        raise typer.Exit(1)
+
+
+@app.command()
+def validate(
+    file: Annotated[Path, typer.Argument(help="a JSON document (passport, credential, event, …)")],
+    schema: Annotated[Path, typer.Option("--schema", help="the JSON Schema file (draft 2020-12 by default)")],
+) -> None:
+    """Validate a JSON document against a JSON Schema; exits 1 listing every problem by JSON path."""
+    from junkan.schemas import render_problems, validate_against_schema
+
+    instance, schema_doc = _read_json(file), _read_json(schema)
+    if not isinstance(schema_doc, dict):
+        err.print(f"[red]error[/red] {escape(str(schema))} is not a JSON Schema object")
+        raise typer.Exit(2)
+    try:
+        problems = validate_against_schema(instance, schema_doc)
+    except JunkanError as e:
+        _fail(e)
+        return
+    text = render_problems(problems, source=file.name)
+    if problems:
+        console.print(escape(text), soft_wrap=True)
+        raise typer.Exit(1)
+    console.print(f"[green]✓[/green] {escape(text)}", soft_wrap=True)
+
+
+@key_app.command("list")
+def key_list(org_id: int) -> None:
+    """List an organisation's public signing keys (rotated and revoked ones included)."""
+    from junkan.credentials import service as credentials
+
+    try:
+        keys = credentials.list_org_keys(UnitOfWork(make_engine(_settings().database_url)), org_id)
+    except JunkanError as e:
+        _fail(e)
+        return
+    t = Table(
+        "key id", "public key (multibase)", "valid from", "status", title=f"keys of organisation {org_id}"
+    )
+    for k in keys:
+        revoked = f" since {k['revoked_at']:%Y-%m-%d %H:%M}" if k["revoked_at"] else ""
+        t.add_row(
+            k["key_id"], k["public_key_multibase"], f"{k['valid_from']:%Y-%m-%d %H:%M}", k["status"] + revoked
+        )
+    console.print(t)
+
+
+@key_app.command("rotate")
+def key_rotate(
+    email: Annotated[str, typer.Option(help="an admin's e-mail; rotates that person's organisation's key")],
+    password: Annotated[str, typer.Option(prompt=True, hide_input=True)],
+) -> None:
+    """Create the organisation's next signing key; earlier keys keep verifying what they signed."""
+    from junkan.credentials import service as credentials
+    from junkan.store.master_secret import master_secret
+
+    s = _settings()
+    uow = UnitOfWork(make_engine(s.database_url))
+    try:
+        session = auth.sign_in(uow, Actor.system("cli"), email=email, password=password, hours=1)
+        key = credentials.rotate_org_key(
+            uow,
+            Actor(session.principal, ip="cli"),
+            master_secret=master_secret(s),
+            host=credentials.host_from_base_url(s.base_url),
+        )
+    except JunkanError as e:
+        _fail(e)
+        return
+    console.print(f"[green]new signing key[/green] {escape(key['key_id'])}", soft_wrap=True)
+
+
+@key_app.command("revoke")
+def key_revoke(
+    key_id: str,
+    email: Annotated[str, typer.Option()],
+    password: Annotated[str, typer.Option(prompt=True, hide_input=True)],
+    compromised: Annotated[
+        bool, typer.Option(help="disown every signature the key ever made (a stolen key)")
+    ] = False,
+) -> None:
+    """Revoke a signing key now (signatures made before stay valid unless --compromised)."""
+    from junkan.credentials import service as credentials
+
+    uow = UnitOfWork(make_engine(_settings().database_url))
+    try:
+        session = auth.sign_in(uow, Actor.system("cli"), email=email, password=password, hours=1)
+        actor = Actor(session.principal, ip="cli")
+        key = credentials.revoke_org_key(uow, actor, key_id, now=actor.now, compromised=compromised)
+    except JunkanError as e:
+        _fail(e)
+        return
+    console.print(
+        f"key {escape(key['key_id'])} revoked as of {key['revoked_at']:%Y-%m-%d %H:%M:%S}Z", soft_wrap=True
+    )
 
 
 def main() -> None:
