@@ -282,19 +282,29 @@ def build_aas(
 
 
 def to_aas_json(
-    passport: Passport, resolve: Resolver, *, base_url: str, audience: Audience = Audience.PUBLIC
+    passport: Passport,
+    resolve: Resolver,
+    *,
+    base_url: str,
+    link_base: str = GS1_RESOLVER,
+    audience: Audience = Audience.PUBLIC,
 ) -> str:
     """AAS JSON (``{"assetAdministrationShells": [...], "submodels": [...]}``)."""
     return json_serialization.object_store_to_json(
-        build_aas(passport, resolve, base_url=base_url, audience=audience)
+        build_aas(passport, resolve, base_url=base_url, link_base=link_base, audience=audience)
     )
 
 
 def to_aasx(
-    passport: Passport, resolve: Resolver, *, base_url: str, audience: Audience = Audience.PUBLIC
+    passport: Passport,
+    resolve: Resolver,
+    *,
+    base_url: str,
+    link_base: str = GS1_RESOLVER,
+    audience: Audience = Audience.PUBLIC,
 ) -> bytes:
     """An AASX package (OPC zip) with the shell and submodels as JSON parts."""
-    store = build_aas(passport, resolve, base_url=base_url, audience=audience)
+    store = build_aas(passport, resolve, base_url=base_url, link_base=link_base, audience=audience)
     shell_id = next(o.id for o in store if isinstance(o, model.AssetAdministrationShell))
     files = aasx.DictSupplementaryFileContainer()  # type: ignore[no-untyped-call]
     buffer = io.BytesIO()

@@ -28,8 +28,10 @@ unit of work (``junkan.credentials.service.sign_with_org_key``), so the GS1 reso
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
-from collections.abc import Mapping, Sequence
+import re
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any, Final
@@ -37,7 +39,15 @@ from typing import Any, Final
 from sqlalchemy.exc import IntegrityError
 
 from junkan.actor import Actor
-from junkan.errors import Conflict, InvalidInput, JunkanError, NotFound, PermissionDenied, RuleViolation
+from junkan.errors import (
+    Conflict,
+    FieldError,
+    InvalidInput,
+    JunkanError,
+    NotFound,
+    PermissionDenied,
+    RuleViolation,
+)
 from junkan.members.model import Principal, Scope, audiences_for
 from junkan.pagination import Page, PageRequest
 from junkan.passports import versioning
@@ -46,16 +56,35 @@ from junkan.passports.composition import Explanation, Rollup, rollup
 from junkan.passports.disclosure import RANK, disclose, effective_audience, visible_audiences
 from junkan.passports.identifiers import build_digital_link, validate_gtin
 from junkan.passports.issuing import issue_credential
-from junkan.passports.model import Audience, Kind, Passport, Status
+from junkan.passports.model import (
+    Audience,
+    CarbonFootprint,
+    Claim,
+    Component,
+    Composition,
+    Disassembly,
+    Durability,
+    EcoDesign,
+    Identity,
+    Kind,
+    Material,
+    Passport,
+    Recyclability,
+    Repairability,
+    Status,
+)
 from junkan.store import audit
 from junkan.store.members_repo import MembersRepo
 from junkan.store.passports_repo import PassportRow, PassportsRepo, Summary
 from junkan.store.uow import UnitOfWork
 
 __all__ = [
+    "SHAPE",
     "Graph",
     "PassportView",
     "PreconditionFailed",
+    "check_passport_id",
+    "check_shape",
     "create_draft",
     "diff_versions",
     "digital_link",
@@ -203,6 +232,112 @@ def _checked_rollup(passport: Passport, graph: Graph) -> Rollup:
         raise
 
 
+def _fields(cls: type) -> frozenset[str]:
+    return frozenset(f.name for f in dataclasses.fields(cls))
+
+
+_TEXT = frozenset({"ja", "en"})
+_PARTY = frozenset({"id", "name"})
+#: Known keys of a passport document by path (list indices dropped); ``disclosure`` is a free map.
+SHAPE: Final[dict[str, frozenset[str]]] = {
+    "": _fields(Passport),
+    "identity": _fields(Identity),
+    "identity.name": _TEXT,
+    "identity.description": _TEXT,
+    "identity.manufacturer": _PARTY,
+    "identity.facility": _PARTY,
+    "composition": _fields(Composition),
+    "composition.materials": _fields(Material) | {"mass", "unit"},
+    "composition.components": _fields(Component),
+    "eco_design": _fields(EcoDesign),
+    "eco_design.disassembly": _fields(Disassembly),
+    "eco_design.durability": _fields(Durability),
+    "eco_design.repairability": _fields(Repairability),
+    "eco_design.recyclability": _fields(Recyclability),
+    "carbon": _fields(CarbonFootprint),
+    "claims": _fields(Claim),
+}
+_ID: Final = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._~-]{0,199}$")
+
+
+def shape_errors(data: Mapping[str, Any]) -> list[FieldError]:
+    """Keys a passport does not have (a typo would otherwise be dropped silently), each named."""
+    errors: list[FieldError] = []
+
+    def walk(value: Any, shape_path: str, field: str) -> None:
+        if isinstance(value, list):
+            for i, item in enumerate(value):
+                walk(item, shape_path, f"{field}[{i}]")
+            return
+        if not isinstance(value, Mapping) or shape_path not in SHAPE:
+            return
+        allowed = SHAPE[shape_path]
+        for key, item in value.items():
+            where = f"{field}.{key}" if field else str(key)
+            if key not in allowed:
+                known = sorted(allowed - _LIFECYCLE) if not shape_path else sorted(allowed)
+                errors.append(
+                    FieldError(
+                        where,
+                        "unknown_field",
+                        f"{where} is not a passport field; check the spelling "
+                        f"(known here: {', '.join(known)})",
+                    )
+                )
+            else:
+                walk(item, f"{shape_path}.{key}" if shape_path else str(key), where)
+
+    walk(data, "", "")
+    return errors
+
+
+def check_shape(data: Mapping[str, Any]) -> None:
+    errors = shape_errors(data)
+    if errors:
+        raise _combined(errors)
+
+
+def _combined(errors: list[FieldError]) -> InvalidInput:
+    first = errors[0]
+    more = f" (and {len(errors) - 1} more)" if len(errors) > 1 else ""
+    return InvalidInput(f"{first.field}: {first.message}{more}", code=first.code, errors=errors)
+
+
+def _parse(doc: Mapping[str, Any], given: Mapping[str, Any]) -> Passport:
+    """Read a document, reporting unknown keys of ``given`` together with every codec error."""
+    unknown = shape_errors(given)
+    try:
+        passport = passport_from_dict(doc)
+    except InvalidInput as e:
+        raise _combined(unknown + e.errors) from None
+    if unknown:
+        raise _combined(unknown)
+    return passport
+
+
+def _patched(apply: Callable[[], Passport], patch: Mapping[str, Any]) -> Passport:
+    """Apply a patch, reporting its unknown keys together with the codec's errors."""
+    unknown = shape_errors(patch)
+    try:
+        result = apply()
+    except InvalidInput as e:
+        raise _combined(unknown + e.errors) from None
+    if unknown:
+        raise _combined(unknown)
+    return result
+
+
+def check_passport_id(passport_id: str) -> None:
+    """Ids go into URLs and Digital Link linksets: RFC 3986 unreserved characters only."""
+    if not _ID.match(passport_id):
+        raise InvalidInput(
+            f"passport id {passport_id!r} may only use letters, digits and . _ ~ - (up to 200, starting "
+            "with a letter or digit), e.g. acme-kettle-2025",
+            code="passport_id_format",
+            field="id",
+        )
+
+
 def _check_lifecycle_fields(data: Mapping[str, Any]) -> None:
     for key in sorted(_LIFECYCLE & set(data)):
         raise InvalidInput(
@@ -227,7 +362,8 @@ def create_draft(uow: UnitOfWork, actor: Actor, org_id: int, data: Mapping[str, 
         "version": 1,
         "created_at": actor.now.isoformat(),
     }
-    passport = passport_from_dict(doc)
+    passport = _parse(doc, data)
+    check_passport_id(passport.id)
     with uow:
         if MembersRepo(uow.conn).get_org(org_id) is None:
             raise NotFound(f"organisation {org_id} does not exist", field="org_id")
@@ -287,7 +423,7 @@ def edit_draft(
                 "read it again and re-apply your change",
                 field="If-Match",
             )
-        edited = versioning.edit_draft(row.passport, patch)
+        edited = _patched(lambda: versioning.edit_draft(row.passport, patch), patch)
         _checked_rollup(edited, load_graph(repo, edited, drafts_of=owner))
         repo.update(row.pk, edited, now=actor.now)
         repo.replace_components(row.pk, edited)
@@ -403,7 +539,7 @@ def new_version(uow: UnitOfWork, actor: Actor, passport_id: str, patch: Mapping[
                 code="draft_exists",
                 field="status",
             )
-        draft = versioning.new_version(newest.passport, patch, now=actor.now)
+        draft = _patched(lambda: versioning.new_version(newest.passport, patch, now=actor.now), patch)
         _checked_rollup(draft, load_graph(repo, draft, drafts_of=owner))
         try:
             repo.insert(owner, draft, now=actor.now)
@@ -469,6 +605,7 @@ class PassportView:
     rollup_error: JunkanError | None
     graph: Graph
     etag: str
+    credential: dict[str, Any] | None = None  # the public credential issued at publishing
 
     @property
     def top(self) -> Audience:
@@ -510,6 +647,7 @@ def _view(repo: PassportsRepo, actor: Actor, row: PassportRow) -> PassportView:
         rollup_error=error,
         graph=graph,
         etag=f'"{etag}"',
+        credential=row.credential,
     )
 
 

@@ -295,6 +295,22 @@ class PassportsRepo:
             out.update({r._mapping["passport_id"]: _row(r) for r in rows})
         return out
 
+    def known_ids(self, passport_ids: Iterable[str], *, drafts_of: int) -> set[str]:
+        """The ids a component of ``drafts_of`` may refer to: published anywhere, or its own in any state."""
+        ids = sorted(set(passport_ids))
+        out: set[str] = set()
+        for chunk in _chunks(ids):
+            rows = self.conn.execute(
+                select(passports.c.passport_id)
+                .where(
+                    passports.c.passport_id.in_(list(chunk)),
+                    or_(_NOT_DRAFT, passports.c.org_id == drafts_of),
+                )
+                .distinct()
+            )
+            out.update(pid for (pid,) in rows)
+        return out
+
     def get_many(self, keys: Iterable[tuple[str, int]]) -> dict[tuple[str, int], PassportRow]:
         pairs = sorted(set(keys))
         out: dict[tuple[str, int], PassportRow] = {}
@@ -343,6 +359,26 @@ class PassportsRepo:
         )
         r = self.conn.execute(q.order_by(passports.c.version.desc()).limit(1)).first()
         return _row(r) if r else None
+
+    def credential_by_gtin(
+        self, gtin: str, lot: str | None, serial: str | None
+    ) -> tuple[str, int, str, str, dict[str, Any] | None] | None:
+        """(id, version, status, digest, public credential) of the newest non-draft version on a GS1 key,
+        without reading the document (the resolver's fast path)."""
+        q = select(
+            passports.c.passport_id,
+            passports.c.version,
+            passports.c.status,
+            passports.c.digest,
+            passports.c.credential,
+        ).where(
+            passports.c.gtin == gtin,
+            passports.c.lot.is_(None) if lot is None else passports.c.lot == lot,
+            passports.c.serial.is_(None) if serial is None else passports.c.serial == serial,
+            _NOT_DRAFT,
+        )
+        r = self.conn.execute(q.order_by(passports.c.version.desc()).limit(1)).first()
+        return (r[0], int(r[1]), r[2], r[3], r[4]) if r else None
 
     def gtin_holders(self, gtin: str) -> list[tuple[str, int, str | None, str | None]]:
         """(passport id, owner, lot, serial) of every non-draft passport on this GTIN."""
