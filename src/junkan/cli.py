@@ -76,7 +76,11 @@ def _build_demo(engine_url: str) -> None:
         SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn(), console=console
     ) as bar:
         task = bar.add_task("building the demo world", total=None)
-        build(engine, say=lambda m: bar.update(task, description=f"demo: {m}"))
+        build(
+            engine,
+            say=lambda m: bar.update(task, description=f"demo: {m}"),
+            settings=Settings(database_url=engine_url),
+        )
     console.print("[green]demo world built[/green] — sign in as admin@minato-city.demo / demo-password-2026")
 
 

@@ -14,7 +14,11 @@ from typing import Any
 from sqlalchemy import Engine, exists, select
 
 from junkan.actor import Actor
+from junkan.config import Settings
+from junkan.credentials.did import host_from_base_url
+from junkan.errors import InvalidInput
 from junkan.store import audit
+from junkan.store.master_secret import master_secret
 from junkan.store.tables.members import organizations
 from junkan.store.tables.platform import audit_log
 from junkan.store.uow import UnitOfWork
@@ -57,14 +61,23 @@ def already_built(engine: Engine) -> bool:
 
 
 # Modules junkan.demo.<name> that register steps, in the order the world is built.
-DEMO_PARTS = ("members",)
+DEMO_PARTS = ("members", "credentials")
 
 
-def build(engine: Engine, *, say: Callable[[str], None] = lambda _m: None) -> DemoWorld:
+def build(
+    engine: Engine, *, say: Callable[[str], None] = lambda _m: None, settings: Settings | None = None
+) -> DemoWorld:
     for part in DEMO_PARTS:
         importlib.import_module(f"junkan.demo.{part}")
 
     world = DemoWorld()
+    # Demo credentials are signed with the app's master secret and did:web host (junkan.demo.credentials).
+    settings = settings or Settings(database_url=engine.url.render_as_string(hide_password=False))
+    try:
+        world.extra["master_secret"] = master_secret(settings)
+        world.extra["host"] = host_from_base_url(settings.base_url)
+    except InvalidInput:
+        pass  # PostgreSQL without JUNKAN_SECRET_KEY: steps that sign say so (demo_signing)
     for name, step in STEPS:
         say(name)
         step(engine, world, say)
