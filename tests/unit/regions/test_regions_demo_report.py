@@ -3,6 +3,7 @@ import io
 import openpyxl
 import pytest
 
+from junkan.demo.members import demo_municipality_code
 from junkan.regions.codes import validate_municipality_code
 from junkan.regions.demo_data import (
     DEMO_CODES,
@@ -27,7 +28,9 @@ def make_result():
 def test_demo_city_is_plausible_against_national_figures():
     profiles, r = make_result()
     city = profiles[0]
-    assert city.demo and "デモ" in city.name_ja
+    assert city.demo and city.name_ja == "みなと市"
+    # the regions demo and the members demo are the same places
+    assert DEMO_CODES == tuple(demo_municipality_code(n) for n in (1, 2, 3))
     for code in DEMO_CODES:
         validate_municipality_code(code)
     assert 290_000 < city.population[2022] < 310_000
@@ -46,7 +49,7 @@ def test_reports_are_bytes_with_japanese_content():
     wb = openpyxl.load_workbook(io.BytesIO(region_report_xlsx(profiles[0], 2022, r, recs, scen)))
     assert wb.sheetnames == ["プロフィール", "指標", "推奨モデル", "推奨理由", "シナリオ"]
     ind = {row[1]: row for row in wb["指標"].iter_rows(min_row=2, values_only=True)}
-    assert ind["リサイクル率"][2] == f"{r.explain('recycling_rate', '232912', 2022).value:,.1f}"
+    assert ind["リサイクル率"][2] == f"{r.explain('recycling_rate', DEMO_CODES[0], 2022).value:,.1f}"
     scen_rows = list(wb["シナリオ"].iter_rows(min_row=2, values_only=True))
     assert len(scen_rows) == 60 and isinstance(scen_rows[0][4], float)
     assert scen_rows[0][4] == pytest.approx(scen.rows()[0]["p50"])

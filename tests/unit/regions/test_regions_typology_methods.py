@@ -86,8 +86,8 @@ def test_expected_effects_by_hand():
 
 
 def test_required_precondition_failing_sinks_a_method():
-    kawabe = demo_profiles()[1]  # 46k people, no industrial zone
-    recs = recommend(load_methods(), facts_for(kawabe, 2022), generated_t=14_000)
+    yamasato = demo_profiles()[2]  # 山里村: 8k people, no industrial zone
+    recs = recommend(load_methods(), facts_for(yamasato, 2022), generated_t=2_300)
     by_id = {r.method.id: r for r in recs}
     assert not by_id["company_sharing"].feasible  # needs 100k people
     assert not by_id["large_scale_recycling"].feasible  # needs an industrial zone
@@ -102,7 +102,7 @@ def test_demo_recommendation_explains_itself():
     assert top.feasible
     assert any("○" in s for s in top.reasons_ja)
     fine = next(r for r in recs if r.method.id == "citizen_fine_sorting")
-    # やまて市（デモ）'s recycling plant lies ~20 km from みなと市: the 50 km condition holds
+    # 北浜町's bottle recycling plant lies ~8 km from みなと市: the 50 km condition holds
     check = next(c for c in fine.checks if c.precondition.id == "recycler")
     assert check.holds and "nearest" in check.detail
     assert "類似都市A（デモ）" in " ".join(fine.reasons_ja)
