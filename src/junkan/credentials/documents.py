@@ -80,7 +80,7 @@ def parse_document(document: Mapping[str, Any] | str) -> tuple[str, Any] | Verif
             return JWS, text
         try:
             document = json.loads(text)
-        except ValueError as exc:
+        except (ValueError, RecursionError) as exc:
             return VerificationResult(
                 problems=(VerificationProblem("malformed_document", "$", f"not valid JSON: {exc}"),)
             )
@@ -158,6 +158,12 @@ def verify_offline(
                 code="did_document_invalid",
                 field=f"did_documents[{i}].verificationMethod",
             ) from None
+        if any(r.revoked_at is not None and r.revoked_at.utcoffset() is None for r in found):
+            raise InvalidInput(
+                f"the DID document of {did} gives a revocation time without a time zone; fetch it again",
+                code="did_document_invalid",
+                field=f"did_documents[{i}].verificationMethod",
+            )
         records += [r for r in found if r.controller == did and r.key_id.startswith(did + "#")]
     return verify_secured(document, resolver_for(records), now=now)
 

@@ -185,11 +185,19 @@ def canonicalize(value: Any) -> bytes:
     JSON cannot carry exactly: ``Decimal``, bytes, non-finite floats, integers a double cannot hold, lone
     surrogates, non-string member names.
     """
-    if _plain(value):
-        try:
-            return _fast_dumps(value).encode("utf-8")
-        except UnicodeEncodeError:
-            pass  # a lone surrogate: let the exact path report where
-    out: list[str] = []
-    _emit(value, "$", out)
-    return "".join(out).encode("utf-8")
+    try:
+        if _plain(value):
+            try:
+                return _fast_dumps(value).encode("utf-8")
+            except UnicodeEncodeError:
+                pass  # a lone surrogate: let the exact path report where
+        out: list[str] = []
+        _emit(value, "$", out)
+        return "".join(out).encode("utf-8")
+    except RecursionError:
+        # Untrusted input (a credential pasted into the verifier) must get an answer, not a crash.
+        raise InvalidInput(
+            "the JSON is nested too deeply to canonicalize; no real credential nests hundreds of levels",
+            code="jcs_too_deep",
+            field="$",
+        ) from None

@@ -84,7 +84,7 @@ def verify_credential_jws(token: str, resolve_key: KeyResolver, *, now: datetime
         header = json.loads(_unb64(parts[0]))
         payload = json.loads(_unb64(parts[1]))
         signature = _unb64(parts[2])
-    except (ValueError, binascii.Error):
+    except (ValueError, binascii.Error, RecursionError):
         return _malformed("the JWS parts are not base64url-encoded JSON; copy the whole token again")
     if not isinstance(header, dict) or not isinstance(payload, dict):
         return _malformed("the JWS header and payload must both be JSON objects")
