@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from decimal import Decimal
 from typing import Any
 
@@ -89,6 +89,15 @@ def _check_unique_org(repo: MembersRepo, org: Organisation) -> None:
             )
 
 
+def _field_diff(current: object, new: object, fields: Iterable[str]) -> dict[str, dict[str, Any]]:
+    """``{field: {"old", "new"}}`` for the fields whose value changed (what the audit log records)."""
+    return {
+        k: {"old": getattr(current, k), "new": getattr(new, k)}
+        for k in fields
+        if getattr(current, k) != getattr(new, k)
+    }
+
+
 # organisations ----------------------------------------------------------------------------------
 def register_org(uow: UnitOfWork, actor: Actor, org: Organisation) -> int:
     p = actor.signed_in
@@ -131,11 +140,7 @@ def update_org(uow: UnitOfWork, actor: Actor, org_id: int, changes: dict[str, An
         current = _require_org(repo, org_id)
         new = validate_organisation(dataclasses.replace(current, **changes))
         _check_unique_org(repo, new)
-        diff = {
-            k: {"old": getattr(current, k), "new": getattr(new, k)}
-            for k in changes
-            if getattr(current, k) != getattr(new, k)
-        }
+        diff = _field_diff(current, new, changes)
         if diff:
             repo.update_org(org_id, {k: v["new"] for k, v in diff.items()})
             audit.record(
@@ -260,11 +265,7 @@ def update_facility(
                 code="duplicate_name",
                 field="name",
             )
-        diff = {
-            k: {"old": getattr(current, k), "new": getattr(new, k)}
-            for k in changes
-            if getattr(current, k) != getattr(new, k)
-        }
+        diff = _field_diff(current, new, changes)
         if diff:
             values = {k: v["new"] for k, v in diff.items()}
             if "kind" in values:
