@@ -36,3 +36,18 @@ def test_anonymous_directory_hides_contacts_and_is_keyboard_usable(browser, demo
     page.keyboard.press("Tab")
     assert page.evaluate("document.activeElement.className") == "skip"
     shot(page, "organisation-mobile-anonymous")
+
+
+def test_regulator_sees_overdue_members(browser, demo_server) -> None:  # noqa: F811
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    page.goto(f"{demo_server}/login?lang=en")
+    page.get_by_label("E-mail").fill("admin@regulator.demo")
+    page.get_by_label("Password").fill(DEMO_PASSWORD)
+    page.locator("main button[type=submit]").click()
+    page.wait_for_url(f"{demo_server}/members")
+    heading = page.locator("#overdue-h")
+    assert heading.is_visible()
+    # ShareLink joined 2024-04-01 and declared no target: overdue since 2025-04-01.
+    page.get_by_text("Show the list").click()
+    assert page.get_by_role("link", name="ShareLink Inc.").is_visible()
+    shot(page, "members-overdue-en")

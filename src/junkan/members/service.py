@@ -529,28 +529,20 @@ def overdue_members(uow: UnitOfWork, actor: Actor, *, today: dt.date | None = No
     out = []
     with uow:
         repo = MembersRepo(uow.conn)
-        page = PageRequest(limit=500)
-        offset = 0
-        while True:
-            res = repo.list_orgs(PageRequest(limit=page.limit, offset=offset))
-            for org in res.items:
-                assert org.id is not None
-                due = [
-                    o
-                    for o in obligations(
-                        membership_date=org.membership_date,
-                        targets=repo.list_targets(org.id, declared_only=True),
-                        today=day,
-                    )
-                    if o.overdue
-                ]
-                if due:
-                    out.append(
-                        {"org_id": org.id, "name_ja": org.name_ja, "name_en": org.name_en, "obligations": due}
-                    )
-            if res.next_offset is None:
-                break
-            offset = res.next_offset
+        targets = repo.declared_targets_by_org()
+        for org in repo.all_orgs():
+            assert org.id is not None
+            due = [
+                o
+                for o in obligations(
+                    membership_date=org.membership_date, targets=targets.get(org.id, []), today=day
+                )
+                if o.overdue
+            ]
+            if due:
+                out.append(
+                    {"org_id": org.id, "name_ja": org.name_ja, "name_en": org.name_en, "obligations": due}
+                )
     return out
 
 

@@ -304,6 +304,17 @@ class MembersRepo:
             q = q.where(ce_targets.c.status == "declared")
         return self._targets(list(self.conn.execute(q.order_by(ce_targets.c.id))))
 
+    def declared_targets_by_org(self) -> dict[int, list[CETarget]]:
+        """Every declared target, grouped by organisation, in two queries (for registry-wide checks)."""
+        q = select(ce_targets).where(ce_targets.c.status == "declared").order_by(ce_targets.c.id)
+        out: dict[int, list[CETarget]] = {}
+        for t in self._targets(list(self.conn.execute(q))):
+            out.setdefault(t.org_id, []).append(t)
+        return out
+
+    def all_orgs(self) -> list[Organisation]:
+        return [_org(r) for r in self.conn.execute(select(organizations).order_by(organizations.c.id))]
+
     def _targets(self, rows: list[Any]) -> list[CETarget]:
         ids = [r._mapping["id"] for r in rows]
         prog: dict[int, list[Progress]] = {i: [] for i in ids}

@@ -77,6 +77,8 @@ register(
         "members.sector": ("業種", "Sector"),
         "members.since": ("加入日", "Member since"),
         "members.count": ("件", "organisations"),
+        "members.overdue": ("期限を過ぎた義務がある会員", "Members with overdue obligations"),
+        "members.overdue_show": ("一覧を表示", "Show the list"),
         "stats.total": ("会員数 合計", "Total members"),
         "stats.companies": ("企業", "Companies"),
         "stats.large": ("大企業", "Large companies"),

@@ -109,9 +109,14 @@ def directory(request: Request, kind: str = "", q: str = "", offset: int = 0) ->
         )
     except JunkanError as e:
         error, page = e.message, service.list_orgs(uow, _actor(request), PageRequest(50, 0))
+    p = principal_of(request)
+    overdue = (
+        service.overdue_members(uow, _actor(request)) if p is not None and p.org_kind.is_authority else []
+    )
     return render(
         request,
         "members/directory.html",
+        overdue=overdue,
         stats=stats,
         chart=chart,
         page=page,
