@@ -61,7 +61,7 @@ def already_built(engine: Engine) -> bool:
 
 
 # Modules junkan.demo.<name> that register steps, in the order the world is built.
-DEMO_PARTS = ("members", "credentials")
+DEMO_PARTS = ("members", "credentials", "passports")
 
 
 def build(
@@ -73,6 +73,7 @@ def build(
     world = DemoWorld()
     # Demo credentials are signed with the app's master secret and did:web host (junkan.demo.credentials).
     settings = settings or Settings(database_url=engine.url.render_as_string(hide_password=False))
+    world.extra["base_url"] = settings.base_url
     try:
         world.extra["master_secret"] = master_secret(settings)
         world.extra["host"] = host_from_base_url(settings.base_url)

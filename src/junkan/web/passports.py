@@ -31,13 +31,13 @@ from junkan.pagination import PageRequest
 from junkan.passports import service, service_exports, service_files
 from junkan.passports.disclosure import disclose, is_masked
 from junkan.passports.model import Audience, Status
+from junkan.web.i18n import translate
 from junkan.web.passports_forms import (
     blank_form,
     document_from_form,
     errors_by_field,
     form_from_passport,
 )
-from junkan.web.i18n import translate
 from junkan.web.render import add_nav, form_csrf_ok, lang_of, principal_of, render
 
 __all__ = ["router"]
@@ -286,7 +286,9 @@ def edit_form(request: Request, passport_id: str) -> Response:
     view = service.get_passport(get_uow(request), _actor(request), passport_id)
     if view.top is not Audience.OWNER or view.passport.status is not Status.DRAFT:
         return RedirectResponse(f"/passports/{quote(passport_id, safe='')}", status_code=303)
-    return _form_page(request, form=form_from_passport(view.passport), errors=[], mode="edit", pid=passport_id)
+    return _form_page(
+        request, form=form_from_passport(view.passport), errors=[], mode="edit", pid=passport_id
+    )
 
 
 @router.post("/passports/{passport_id}/edit", response_class=HTMLResponse)
@@ -385,7 +387,9 @@ def detail_page(
         diff_from=diff_from,
         diff_to=diff_to,
         can_write=_can_write(p, view.summary.org_id),
-        notice=translate(f"pp.notice.{notice}", lang_of(request)) if notice in ("published", "withdrawn") else None,
+        notice=translate(f"pp.notice.{notice}", lang_of(request))
+        if notice in ("published", "withdrawn")
+        else None,
         **_page_context(request, view),
     )
 
@@ -450,17 +454,17 @@ def _resolve(
 
 
 @router.get("/01/{gtin}")
-def resolve_gtin(request: Request, gtin: str, linkType: str | None = None) -> Response:  # noqa: N803
+def resolve_gtin(request: Request, gtin: str, linkType: str | None = None) -> Response:
     return _resolve(request, gtin, None, None, linkType)
 
 
 @router.get("/01/{gtin}/10/{lot}")
-def resolve_lot(request: Request, gtin: str, lot: str, linkType: str | None = None) -> Response:  # noqa: N803
+def resolve_lot(request: Request, gtin: str, lot: str, linkType: str | None = None) -> Response:
     return _resolve(request, gtin, lot, None, linkType)
 
 
 @router.get("/01/{gtin}/21/{serial}")
-def resolve_serial(request: Request, gtin: str, serial: str, linkType: str | None = None) -> Response:  # noqa: N803
+def resolve_serial(request: Request, gtin: str, serial: str, linkType: str | None = None) -> Response:
     return _resolve(request, gtin, None, serial, linkType)
 
 
@@ -470,6 +474,6 @@ def resolve_lot_serial(
     gtin: str,
     lot: str,
     serial: str,
-    linkType: str | None = None,  # noqa: N803
+    linkType: str | None = None,
 ) -> Response:
     return _resolve(request, gtin, lot, serial, linkType)

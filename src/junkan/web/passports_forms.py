@@ -88,9 +88,7 @@ def form_from_passport(p: Passport) -> dict[str, str]:
     return form
 
 
-def document_from_form(
-    form: Mapping[str, str], *, patch: bool
-) -> tuple[dict[str, Any], list[FieldError]]:
+def document_from_form(form: Mapping[str, str], *, patch: bool) -> tuple[dict[str, Any], list[FieldError]]:
     """The passport document (or, with ``patch``, a merge patch where a cleared field deletes) and the
     JSON syntax errors found."""
     errors: list[FieldError] = []

@@ -123,7 +123,10 @@ register(
             "This is a draft, visible only to the issuing organisation.",
         ),
         "pp.qr": ("QRコード", "QR code"),
-        "pp.qr_alt": ("このパスポートのGS1デジタルリンクのQRコード", "QR code of this passport's GS1 Digital Link"),
+        "pp.qr_alt": (
+            "このパスポートのGS1デジタルリンクのQRコード",
+            "QR code of this passport's GS1 Digital Link",
+        ),
         "pp.download": ("ダウンロード", "Download"),
         "pp.machine": ("機械可読形式", "Machine-readable"),
         "pp.untp": ("UNTP 製品パスポート (JSON-LD, 署名付き)", "UNTP passport credential (JSON-LD, signed)"),
@@ -188,7 +191,10 @@ register(
         "pp.import.file": ("ファイル (CSV UTF-8/Shift_JIS, XLSX)", "File (CSV UTF-8/Shift_JIS, XLSX)"),
         "pp.import.submit": ("登録する", "Import"),
         "pp.import.done": ("件のパスポートを下書きとして登録しました", "passports imported as drafts"),
-        "pp.import.rejected": ("登録しませんでした。次の行を直してください。", "Nothing was imported. Fix these rows:"),
+        "pp.import.rejected": (
+            "登録しませんでした。次の行を直してください。",
+            "Nothing was imported. Fix these rows:",
+        ),
         "pp.import.row": ("行", "Row"),
         "pp.import.column": ("列", "Column"),
         "pp.import.problem": ("内容", "Problem"),
@@ -198,7 +204,10 @@ register(
             "製品のQRコードを読み取ると、このページが表示されます。",
             "Scanning the product's QR code opens this page.",
         ),
-        "pp.notice.published": ("公開しました。署名付きの公開クレデンシャルを発行しました。", "Published; the signed public credential was issued."),
+        "pp.notice.published": (
+            "公開しました。署名付きの公開クレデンシャルを発行しました。",
+            "Published; the signed public credential was issued.",
+        ),
         "pp.notice.withdrawn": ("取り下げました。", "Withdrawn."),
         "pp.used_in": ("この部品・素材を使う製品", "Used in"),
         "pp.signin_for_more": (
