@@ -19,7 +19,8 @@ from junkan.demo import STEPS, DemoWorld
 from junkan.members import auth, service
 from junkan.members.codes import corporate_number_check_digit, municipality_check_digit
 from junkan.members.model import Facility, FacilityKind, Organisation, OrgKind, Role
-from junkan.members.targets import CETarget
+from junkan.members.targets import CETarget, validate_target
+from junkan.store.members_repo import MembersRepo
 from junkan.store.uow import UnitOfWork
 
 __all__ = ["DEMO_PASSWORD", "REGISTRY_SHAPE", "demo_corporate_number", "demo_municipality_code"]
@@ -501,13 +502,14 @@ def _fill_registry(uow: UnitOfWork, system: Actor, start: int) -> None:
     sectors = ["化学", "自動車", "電機", "包装", "繊維", "建設", "小売", "物流", "鉄鋼", "廃棄物処理"]
     n = start
     muni = 10
+    synthetic: list[tuple[int, dt.date]] = []
     for kind, want in REGISTRY_SHAPE.items():
         for i in range(1, want - cast_kinds.count(kind) + 1):
             n += 1
             muni += kind is OrgKind.MUNICIPALITY
             ja, en = labels[kind]
             joined = dt.date(2023, 10, 1) + dt.timedelta(days=rng.randrange(0, 530))
-            service.register_org(
+            org_id = service.register_org(
                 uow,
                 system,
                 Organisation(
@@ -522,6 +524,51 @@ def _fill_registry(uow: UnitOfWork, system: Actor, start: int) -> None:
                     is_demo=True,
                 ),
             )
+            synthetic.append((org_id, joined))
+    _registry_targets(uow, rng, synthetic)
+
+
+# What the synthetic members declared: most set a target and report on time; some are late, as in life.
+REGISTRY_METRICS = [
+    ("再生材使用率 Recycled content share", "%", "5", "20"),
+    ("廃棄物の再資源化率 Waste recycling rate", "%", "60", "85"),
+    ("製品回収率 Product take-back rate", "%", "10", "40"),
+]
+
+
+def _registry_targets(uow: UnitOfWork, rng: random.Random, orgs: list[tuple[int, dt.date]]) -> None:
+    """Targets and progress for the numbered members, written in one transaction (demo seeding only;
+    every value still passes the same validation as the service's)."""
+    now = Actor.system().now
+    with uow:
+        repo = MembersRepo(uow.conn)
+        for org_id, joined in orgs:
+            roll = rng.random()
+            if roll < 0.12:
+                continue  # no target yet: overdue a year after joining
+            metric, unit, base, target = rng.choice(REGISTRY_METRICS)
+            t = validate_target(
+                CETarget(
+                    id=None,
+                    org_id=org_id,
+                    metric=metric,
+                    unit=unit,
+                    baseline_year=2023,
+                    baseline_value=Decimal(base),
+                    target_year=2030,
+                    target_value=Decimal(target),
+                    scope="全社",
+                    status="declared",
+                )
+            )
+            tid = repo.add_target(t, now=now)
+            late = roll > 0.92  # these skipped last year's report
+            for year in range(max(2024, joined.year), now.year):
+                if late and year == now.year - 1:
+                    continue
+                step = (Decimal(target) - Decimal(base)) * Decimal(year - 2023) / 7
+                repo.upsert_progress(tid, year, (Decimal(base) + step).quantize(Decimal("0.1")), None, now)
+        uow.commit()
 
 
 STEPS.append(("members", build_members))
