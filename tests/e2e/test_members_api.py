@@ -208,3 +208,17 @@ def test_token_principal_cache_is_cleared_by_writes(sqlite_engine) -> None:
         )
         assert client.delete(f"/api/v1/tokens/{token_id}", headers=bearer(admin_token)).status_code == 204
         assert client.get("/api/v1/me", headers=bearer(token)).status_code == 401
+
+
+def test_secrets_never_reach_the_logs(app_client: TestClient, caplog) -> None:
+    import logging
+
+    caplog.set_level(logging.DEBUG)
+    _, email, token = setup_org(app_client)
+    app_client.post("/api/v1/session", json={"email": email, "password": PASSWORD})
+    app_client.post("/api/v1/session", json={"email": email, "password": "a wrong password!"})
+    new = app_client.post("/api/v1/tokens", headers=bearer(token), json={"name": "n", "scopes": ["read"]}).json()
+    app_client.get("/api/v1/me", headers=bearer(new["token"]))
+    app_client.get("/api/v1/me", headers=bearer(new["token"] + "x"))
+    for secret in (PASSWORD, "a wrong password!", token, new["token"]):
+        assert secret not in caplog.text
