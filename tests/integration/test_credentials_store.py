@@ -24,7 +24,7 @@ from junkan.credentials import (
     sign_credential_jws,
 )
 from junkan.credentials import service as credentials
-from junkan.errors import InvalidInput, NotFound, PermissionDenied, RuleViolation
+from junkan.errors import Conflict, InvalidInput, NotFound, PermissionDenied, RuleViolation
 from junkan.members.model import Role
 from junkan.pagination import PageRequest
 from junkan.store.credentials_repo import CredentialsRepo
@@ -360,3 +360,16 @@ def test_offline_verification_with_the_did_document(world: World) -> None:
     assert other["key_id"].endswith("#key-1")
     with pytest.raises(InvalidInput):
         credentials.verify_offline(new, [{"verificationMethod": []}], now=later)
+
+
+def test_a_concurrently_created_key_is_a_conflict_and_nothing_half_written(world: World, monkeypatch) -> None:
+    org_id, admin = world.org()
+    sign(world, org_id)
+    before = (count(world, signing_keys), count(world, audit_log))
+    # the other request committed key-1 after this one read the (then empty) key list
+    monkeypatch.setattr(CredentialsRepo, "keys_of", lambda self, org: [])
+    with pytest.raises(Conflict) as err:
+        credentials.rotate_org_key(world.uow, admin, master_secret=SECRET, host=HOST)
+    assert err.value.code == "key_created_concurrently"
+    monkeypatch.undo()
+    assert (count(world, signing_keys), count(world, audit_log)) == before

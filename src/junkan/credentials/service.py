@@ -29,6 +29,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import Connection
+from sqlalchemy.exc import IntegrityError
 
 from junkan.actor import Actor
 from junkan.credentials.dataintegrity import sign_credential
@@ -54,7 +55,7 @@ from junkan.credentials.keys import (
 )
 from junkan.credentials.multibase import multikey_encode_ed25519_public
 from junkan.credentials.verification import VerificationProblem, VerificationResult, format_datetime
-from junkan.errors import InvalidInput, NotFound, RuleViolation
+from junkan.errors import Conflict, InvalidInput, NotFound, RuleViolation
 from junkan.members.model import SYSTEM_ORG_ID, Scope
 from junkan.pagination import Page, PageRequest
 from junkan.store import audit
@@ -155,9 +156,22 @@ def _create_key(
     sealed = encrypt_private_key(key.private_key, master_secret=master_secret, key_id=key.key_id)
     n = int(key.key_id.rsplit("#key-", 1)[1])
     multibase = multikey_encode_ed25519_public(key.record.public_key)
-    row_id = repo.add_key(
-        org_id=org_id, n=n, record=key.record, public_key_multibase=multibase, sealed=sealed, now=actor.now
-    )
+    try:
+        row_id = repo.add_key(
+            org_id=org_id,
+            n=n,
+            record=key.record,
+            public_key_multibase=multibase,
+            sealed=sealed,
+            now=actor.now,
+        )
+    except IntegrityError:
+        # Two requests created the organisation's next key at the same moment; the other one won.
+        raise Conflict(
+            f"key {key.key_id} was just created by a concurrent request; retry",
+            code="key_created_concurrently",
+            field="key_id",
+        ) from None
     audit.record(
         conn,
         actor,
