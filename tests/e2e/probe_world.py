@@ -21,7 +21,17 @@ from sqlalchemy import Engine, select
 
 from junkan.store.metadata import metadata
 
-__all__ = ["CALLERS", "PROBES", "Probe", "ProbeWorld", "fingerprint", "probe", "setup_step"]
+__all__ = [
+    "CALLERS",
+    "OWNER_CHECKS",
+    "PROBES",
+    "Probe",
+    "ProbeWorld",
+    "fingerprint",
+    "owner_check",
+    "probe",
+    "setup_step",
+]
 
 CALLERS = ("anon", "b", "partner", "regulator", "certifier", "a_viewer")
 WRITE = {"POST", "PUT", "PATCH", "DELETE"}
@@ -55,10 +65,20 @@ class Probe:
     # Callers for whom this write is legitimate (it acts on their own organisation): not sent.
     writers: frozenset[str] = frozenset()
     form: bool = False
+    # Disclosure tiers: markers a caller not in `entitled` may still see here (caller -> markers), e.g. a
+    # partner sees A's partners-only passport sections but not its owner-only ones.
+    sees: dict[str, frozenset[str]] = field(default_factory=dict)
+    # Multipart files to send (name -> (filename, bytes, media type)), with `body` as the other form fields.
+    files: Callable[[ProbeWorld], dict[str, tuple[str, bytes, str]]] | None = None
+
+    def may_see(self, caller: str, marker: str) -> bool:
+        return caller in self.entitled or marker in self.sees.get(caller, frozenset())
 
 
 PROBES: dict[tuple[str, str], Probe] = {}
 SETUP: list[Callable[[ProbeWorld], None]] = []
+# Checks that A's own callers do get the planted markers (else "no leak" proves nothing).
+OWNER_CHECKS: list[Callable[[ProbeWorld], None]] = []
 
 
 def probe(method: str, path: str, **kw: Any) -> None:
@@ -70,6 +90,11 @@ def probe(method: str, path: str, **kw: Any) -> None:
 
 def setup_step(fn: Callable[[ProbeWorld], None]) -> Callable[[ProbeWorld], None]:
     SETUP.append(fn)
+    return fn
+
+
+def owner_check(fn: Callable[[ProbeWorld], None]) -> Callable[[ProbeWorld], None]:
+    OWNER_CHECKS.append(fn)
     return fn
 
 

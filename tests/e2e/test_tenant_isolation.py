@@ -8,7 +8,7 @@ from __future__ import annotations
 import importlib
 import re
 import shutil
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -22,7 +22,7 @@ from junkan.members import auth, service
 from junkan.members.model import OrgKind, Role, Scope
 from junkan.store.engine import make_engine
 from junkan.store.uow import UnitOfWork
-from tests.e2e.probe_world import CALLERS, PROBES, SETUP, WRITE, ProbeWorld, fingerprint
+from tests.e2e.probe_world import CALLERS, OWNER_CHECKS, PROBES, SETUP, WRITE, ProbeWorld, fingerprint
 from tests.factories import PASSWORD, World
 
 for mod in sorted(Path(__file__).parent.glob("probes_*.py")):
@@ -112,6 +112,10 @@ def _send(w: ProbeWorld, key: tuple[str, str], caller: str):
         else:
             headers["authorization"] = f"Bearer {w.tokens[caller]}"
     kw = {"data": data} if pr.form else ({"json": data} if data is not None else {})
+    if pr.files is not None:
+        kw["files"] = pr.files(w)
+        if web and caller != "anon":
+            kw["data"] = {**(data or {}), "csrf_token": w.cookies[caller]["csrf"]}
     return w.client.request(pr.method, path, headers=headers, follow_redirects=False, **kw)
 
 
@@ -131,9 +135,14 @@ def test_probe(world: ProbeWorld, key: tuple[str, str], caller: str) -> None:
                 f"{key} as {caller} was accepted ({r.status_code}): {r.text[:300]}"
             )
         assert fingerprint(world.engine) == before, f"{key} as {caller} changed stored data"
-    if caller not in pr.entitled:
-        leaked = [m for m in world.markers if m in r.text]
-        assert not leaked, f"{key} as {caller} leaked {leaked}"
+    leaked = [m for m in world.markers if m in r.text and not pr.may_see(caller, m)]
+    assert not leaked, f"{key} as {caller} leaked {leaked}"
+
+
+@pytest.mark.parametrize("check", OWNER_CHECKS, ids=lambda f: f.__name__)
+def test_owner_checks(world: ProbeWorld, check: Callable[[ProbeWorld], None]) -> None:
+    """Each context's own check that A's callers get the markers it planted."""
+    check(world)
 
 
 def test_owner_sees_its_own_secrets(world: ProbeWorld) -> None:

@@ -137,7 +137,9 @@ def _not_found(passport_id: str, version: int | None = None) -> NotFound:
     )
 
 
-def _read_row(repo: PassportsRepo, actor: Actor, passport_id: str, version: int | None) -> PassportRow:
+def _read_row(
+    repo: PassportsRepo, actor: Actor, passport_id: str, version: int | None, *, published: bool = False
+) -> PassportRow:
     owner = repo.owner_of(passport_id)
     if owner is None:
         raise _not_found(passport_id, version)
@@ -145,7 +147,9 @@ def _read_row(repo: PassportsRepo, actor: Actor, passport_id: str, version: int 
     if drafts and actor.principal is not None:
         actor.principal.require(Scope.READ, org_id=owner, action="read your organisation's passports")
     row = (
-        repo.latest(passport_id, include_drafts=drafts) if version is None else repo.get(passport_id, version)
+        repo.latest(passport_id, include_drafts=drafts and not published)
+        if version is None
+        else repo.get(passport_id, version)
     )
     if row is None or (row.passport.status is Status.DRAFT and not drafts):
         raise _not_found(passport_id, version)
@@ -651,11 +655,19 @@ def _view(repo: PassportsRepo, actor: Actor, row: PassportRow) -> PassportView:
     )
 
 
-def get_passport(uow: UnitOfWork, actor: Actor, passport_id: str, version: int | None = None) -> PassportView:
-    """The newest version the actor may see (or ``version``), disclosed for the actor."""
+def get_passport(
+    uow: UnitOfWork,
+    actor: Actor,
+    passport_id: str,
+    version: int | None = None,
+    *,
+    published: bool = False,
+) -> PassportView:
+    """The newest version the actor may see (or ``version``), disclosed for the actor; with
+    ``published``, the newest published or withdrawn one (what exports start from)."""
     with uow:
         repo = PassportsRepo(uow.conn)
-        return _view(repo, actor, _read_row(repo, actor, passport_id, version))
+        return _view(repo, actor, _read_row(repo, actor, passport_id, version, published=published))
 
 
 def lookup_gtin(

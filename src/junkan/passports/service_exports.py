@@ -72,7 +72,7 @@ def untp_export(
     base_url: str,
 ) -> tuple[dict[str, Any], PassportView]:
     """The UNTP DPP credential: the stored signed one for the public, an unsigned one for other views."""
-    view = get_passport(uow, actor, passport_id, version)
+    view = get_passport(uow, actor, passport_id, version, published=True)
     versioning.ensure_exportable(view.passport)
     chosen = _audience(view, audience)
     if chosen is Audience.PUBLIC and view.credential is not None:
@@ -99,7 +99,7 @@ def issue_for_audience(
     master_secret: bytes,
 ) -> dict[str, Any]:
     """Sign a credential of one published version for one audience, as its issuer (owner's editors)."""
-    view = get_passport(uow, actor, passport_id, version)
+    view = get_passport(uow, actor, passport_id, version, published=True)
     p = actor.signed_in
     if not (p.is_system or p.org_id == view.summary.org_id):
         raise PermissionDenied(
@@ -165,7 +165,7 @@ def aas_export(
     package: bool,
 ) -> tuple[bytes, PassportView]:
     """The Asset Administration Shell as AAS JSON, or as an AASX package when ``package``."""
-    view = get_passport(uow, actor, passport_id, version)
+    view = get_passport(uow, actor, passport_id, version, published=True)
     versioning.ensure_exportable(view.passport)
     chosen = _audience(view, audience)
     kw: dict[str, Any] = {"base_url": base_url, "link_base": base_url, "audience": chosen}
