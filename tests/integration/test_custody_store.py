@@ -1,6 +1,6 @@
 """Custody use cases on real SQLite and PostgreSQL: credits from certified input, transfers along matched
 trades, claims (over-claim refused with the shortfall, no double claim across organisations), statements
-that add up by hand, period close with the 0.5 % tolerance, vectorised close, book-and-claim, signed claims."""
+that add up by hand, period close with the 0.5 % tolerance, vectorised close, book-and-claim, signed VCs."""
 
 from __future__ import annotations
 
