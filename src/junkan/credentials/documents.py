@@ -140,6 +140,8 @@ def verify_offline(
     another DID are ignored, so one document cannot vouch for someone else's keys. Revocation of a single
     credential in the issuer's register is not visible offline.
     """
+    if now.utcoffset() is None:
+        raise InvalidInput("now must carry a time zone", code="naive_datetime", field="now")
     records: list[PublicKeyRecord] = []
     for i, doc in enumerate(did_documents):
         did = doc.get("id") if isinstance(doc, Mapping) else None

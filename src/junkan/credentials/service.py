@@ -401,6 +401,7 @@ def verify_document(
     ``{"jws": "…"}``) with the keys in this platform's key table — any organisation's, rotated and
     revoked ones included — and the issuers' registers (a revoked credential reports
     ``credential_revoked``)."""
+    _seconds(now)  # refuses a naive datetime, which could not be compared with the credential's times
     with uow:
         repo = CredentialsRepo(uow.conn)
         cache: dict[str, PublicKeyRecord | None] = {}

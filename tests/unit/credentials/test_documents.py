@@ -123,6 +123,8 @@ def test_offline_verification_and_its_reasons() -> None:
     assert verify_offline(signed, [], now=LATER).reasons == ("unknown_key",)
     revoked = did_document(ACME.record.controller, [revoke_key(ACME.record, at=T0)])
     assert verify_offline(signed, [revoked], now=LATER).reasons == ("key_revoked",)
+    with pytest.raises(InvalidInput):
+        verify_offline(signed, [doc], now=LATER.replace(tzinfo=None))
     answer = result_view(verify_offline(signed, [], now=LATER))
     assert answer["ok"] is False and answer["problems"][0]["code"] == "unknown_key"
     assert set(answer["problems"][0]) == {"code", "field", "message"}
