@@ -156,6 +156,15 @@ def _read_row(
     return row
 
 
+def _etag_matches(if_match: str, digest: str) -> bool:
+    """Whether an ``If-Match`` value names this version digest (any of a list, ``*`` for any)."""
+    for tag in if_match.split(","):
+        tag = tag.strip().removeprefix("W/").strip('"')
+        if tag == "*" or tag.split("-", 1)[0] == digest[:32]:
+            return True
+    return False
+
+
 def _write_owner(repo: PassportsRepo, actor: Actor, passport_id: str, action: str) -> int:
     """The owner of ``passport_id`` after checking the actor may write for it."""
     p = actor.signed_in
@@ -421,7 +430,7 @@ def edit_draft(
         owner = _write_owner(repo, actor, passport_id, "edit")
         row = repo.latest(passport_id, include_drafts=True)
         assert row is not None
-        if if_match is not None and if_match.strip('"W/') != row.digest:
+        if if_match is not None and not _etag_matches(if_match, row.digest):
             raise PreconditionFailed(
                 "the passport changed since you read it (If-Match does not match its ETag); "
                 "read it again and re-apply your change",
@@ -639,7 +648,9 @@ def _view(repo: PassportsRepo, actor: Actor, row: PassportRow) -> PassportView:
     except JunkanError as e:  # a draft may be incomplete; show it with the reason instead of failing
         error = e
     top = top_audience(audiences)
-    etag = hashlib.sha256(f"{row.digest}|{top.value}|{graph.key()}".encode()).hexdigest()[:32]
+    # The version digest, then what else shapes the answer: the viewer's audience and the component
+    # versions the roll-up used (they can change under a draft). If-Match compares the digest part.
+    etag = f"{row.digest[:32]}-{top.value}-{graph.key()[:8]}"
     names = repo.org_names([row.org_id]).get(row.org_id, (str(row.org_id), str(row.org_id)))
     return PassportView(
         summary=row.summary,
