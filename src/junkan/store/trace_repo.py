@@ -48,7 +48,7 @@ from junkan.store.tables.trace import (
 )
 from junkan.trace.ledger import GENESIS_HASH, LedgerLink
 from junkan.trace.model import DocumentRef, Event, EventKind, LotLine
-from junkan.trace.units import Quantity
+from junkan.trace.units import Quantity, normalise_decimal
 
 __all__ = ["EventFilter", "LotRow", "TraceRepo", "event_from_payload"]
 
@@ -116,6 +116,11 @@ class EventFilter:
     partner_org_id: int | None = None
 
 
+def _d(value: Any) -> Decimal:
+    """A stored Numeric without the column's trailing zeros (100.500000 → 100.5)."""
+    return Decimal(normalise_decimal(Decimal(value)))
+
+
 def _lot(row: Any) -> LotRow:
     m = row._mapping
     return LotRow(
@@ -125,7 +130,7 @@ def _lot(row: Any) -> LotRow:
         material=m["material"],
         grade=m["grade"],
         site_id=m["site_id"],
-        created_kg=m["created_kg"],
+        created_kg=_d(m["created_kg"]),
         source_kind=m["source_kind"],
         root_lot_id=m["root_lot_id"],
         created_at=m["created_at"],
@@ -193,7 +198,7 @@ class TraceRepo:
         s = trace_stock.c
         for part in _chunks(sorted(set(lot_ids))):
             for r in self.conn.execute(select(s.site_id, s.lot_id, s.kg).where(s.lot_id.in_(part))):
-                out[(r[0], r[1])] = r[2]
+                out[(r[0], r[1])] = _d(r[2])
         return out
 
     def insert_lots(self, rows: list[dict[str, Any]]) -> list[int]:
@@ -376,7 +381,9 @@ class TraceRepo:
 
     def lot_stock(self, lot_id: int) -> list[tuple[int, Decimal]]:
         s = trace_stock.c
-        return [(r[0], r[1]) for r in self.conn.execute(select(s.site_id, s.kg).where(s.lot_id == lot_id))]
+        return [
+            (r[0], _d(r[1])) for r in self.conn.execute(select(s.site_id, s.kg).where(s.lot_id == lot_id))
+        ]
 
     # provenance -----------------------------------------------------------------------------------
     def cone_edges(self, root: int, *, upstream: bool) -> tuple[np.ndarray, np.ndarray, np.ndarray]:

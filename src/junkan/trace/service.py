@@ -28,6 +28,7 @@ import itertools
 import json
 import uuid
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import AbstractContextManager
 from decimal import Decimal
 from typing import IO, Any
 
@@ -816,6 +817,8 @@ def list_checkpoints(uow: UnitOfWork, actor: Actor, org_id: int) -> list[dict[st
 
 # imports ----------------------------------------------------------------------------------------
 FORMATS = ("csv", "xlsx", "json")
+Opener = Callable[[], AbstractContextManager[IO[bytes]]]
+"""Opens the import file afresh (it is read twice: validation, then application)."""
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
@@ -843,7 +846,7 @@ class ImportReport:
         }
 
 
-def _digest(open_: Callable[[], IO[bytes]]) -> str:
+def _digest(open_: Opener) -> str:
     h = hashlib.sha256()
     with open_() as f:
         for block in iter(lambda: f.read(1 << 20), b""):
@@ -852,7 +855,7 @@ def _digest(open_: Callable[[], IO[bytes]]) -> str:
 
 
 def _parsed(
-    open_: Callable[[], IO[bytes]], fmt: str, org_id: int, uris: UriScheme | None
+    open_: Opener, fmt: str, org_id: int, uris: UriScheme | None
 ) -> Iterator[tuple[int, Event | RowError]]:
     """(first row, event or error) in file order, streamed; blank organisations become the importer's."""
     if fmt not in FORMATS:
@@ -930,7 +933,7 @@ def import_events(
     uow: UnitOfWork,
     actor: Actor,
     org_id: int,
-    open_: Callable[[], IO[bytes]],
+    open_: Opener,
     *,
     fmt: str,
     filename: str = "",
