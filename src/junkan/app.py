@@ -29,7 +29,7 @@ from junkan.web.render import render
 __all__ = ["CONTEXTS", "create_app"]
 
 # Contexts whose API router (junkan.api.<name>) and web router (junkan.web.<name>) the app serves, in order.
-CONTEXTS = ("members", "credentials", "passports", "trace", "custody")
+CONTEXTS = ("members", "credentials", "passports", "trace", "custody", "regions")
 
 STATIC = Path(__file__).parent / "web" / "static"
 

@@ -49,6 +49,7 @@ __all__ = [
     "TabularImport",
     "parse_region_csv",
     "parse_region_xlsx",
+    "profiles_csv",
     "template_csv",
     "template_xlsx",
 ]
@@ -93,6 +94,27 @@ def template_csv(lang: str = "ja") -> str:
     """An empty CSV with the headers in ``lang`` ('ja' or 'en')."""
     buf = io.StringIO()
     csv.writer(buf, lineterminator="\n").writerow([c[1] if lang == "ja" else c[2] for c in COLUMNS])
+    return buf.getvalue()
+
+
+def _cell(v: float | None) -> str:
+    if v is None:
+        return ""
+    return str(int(v)) if float(v).is_integer() else repr(float(v))
+
+
+def profiles_csv(profiles: Iterable[RegionProfile], lang: str = "ja") -> str:
+    """Profiles' yearly statistics in this format (the inverse of :func:`parse_region_csv`)."""
+    buf = io.StringIO()
+    w = csv.writer(buf, lineterminator="\n")
+    w.writerow([c[1] if lang == "ja" else c[2] for c in COLUMNS])
+    for p in profiles:
+        for year in sorted(set(p.population) | set(p.waste)):
+            waste = p.waste.get(year)
+            row: list[str] = [p.code, str(year), p.name_ja, p.name_en, _cell(p.population.get(year)),
+                              _cell(p.households.get(year)), _cell(p.area_km2)]  # fmt: skip
+            row += [_cell(getattr(waste, k) if waste else None) for k in _WASTE_KEYS]
+            w.writerow(row)
     return buf.getvalue()
 
 
