@@ -86,9 +86,12 @@ def _org(actor: Actor, org_id: int | None) -> int:
     return actor.signed_in.org_id if org_id is None else org_id
 
 
-@router.get("/custody/accounts", summary="Mass-balance accounts (owner; regulators and certifiers read)")
-def get_accounts(uow: UowDep, actor: ActorDep, org_id: int | None = None) -> list[dict[str, Any]]:
-    return service.list_accounts(uow, actor, _org(actor, org_id))
+@router.get(
+    "/organizations/{org_id}/custody/accounts",
+    summary="Mass-balance accounts (owner; regulators and certifiers read)",
+)
+def get_accounts(uow: UowDep, actor: ActorDep, org_id: int) -> list[dict[str, Any]]:
+    return service.list_accounts(uow, actor, org_id)
 
 
 @router.get("/custody/accounts/{account_id}")
@@ -110,38 +113,50 @@ def post_close(account_id: int, body: CloseIn, uow: UowDep, actor: ActorDep) -> 
     )
 
 
-@router.post("/custody/close", summary="Close a period of all your accounts at once")
-def post_close_all(body: CloseAllIn, uow: UowDep, actor: ActorDep) -> dict[str, Any]:
-    return service.close_all(uow, actor, actor.signed_in.org_id, body.period)
+@router.post("/organizations/{org_id}/custody/close", summary="Close a period of all your accounts at once")
+def post_close_all(org_id: int, body: CloseAllIn, uow: UowDep, actor: ActorDep) -> dict[str, Any]:
+    return service.close_all(uow, actor, org_id, body.period)
 
 
-@router.post("/custody/credits", status_code=201, summary="Credit certified input × conversion factor")
-def post_credit(body: CreditIn, request: Request, uow: UowDep, actor: ActorDep) -> JSONResponse:
+@router.post(
+    "/organizations/{org_id}/custody/credits",
+    status_code=201,
+    summary="Credit certified input × conversion factor",
+)
+def post_credit(org_id: int, body: CreditIn, request: Request, uow: UowDep, actor: ActorDep) -> JSONResponse:
     def run() -> dict[str, Any]:
-        return service.credit(uow, actor, actor.signed_in.org_id, **body.model_dump())
-
-    return run_idempotent(request, uow, actor, body.model_dump(mode="json"), run)
-
-
-@router.post("/custody/transfers", status_code=201, summary="Move credits with a matched shipment")
-def post_transfer(body: TransferIn, request: Request, uow: UowDep, actor: ActorDep) -> JSONResponse:
-    def run() -> dict[str, Any]:
-        return service.transfer(uow, actor, actor.signed_in.org_id, **body.model_dump())
+        return service.credit(uow, actor, org_id, **body.model_dump())
 
     return run_idempotent(request, uow, actor, body.model_dump(mode="json"), run)
 
 
 @router.post(
-    "/custody/claims", status_code=201, summary="Claim recycled content on output lots; returns the signed VC"
+    "/organizations/{org_id}/custody/transfers",
+    status_code=201,
+    summary="Move credits with a matched shipment",
+)
+def post_transfer(
+    org_id: int, body: TransferIn, request: Request, uow: UowDep, actor: ActorDep
+) -> JSONResponse:
+    def run() -> dict[str, Any]:
+        return service.transfer(uow, actor, org_id, **body.model_dump())
+
+    return run_idempotent(request, uow, actor, body.model_dump(mode="json"), run)
+
+
+@router.post(
+    "/organizations/{org_id}/custody/claims",
+    status_code=201,
+    summary="Claim recycled content on output lots; returns the signed VC",
 )
 def post_claim(
-    body: ClaimIn, request: Request, uow: UowDep, actor: ActorDep, settings: SettingsDep
+    org_id: int, body: ClaimIn, request: Request, uow: UowDep, actor: ActorDep, settings: SettingsDep
 ) -> JSONResponse:
     def run() -> dict[str, Any]:
         return service.claim(
             uow,
             actor,
-            actor.signed_in.org_id,
+            org_id,
             **body.model_dump(),
             master_secret=request.app.state.master_secret,
             host=host_from_base_url(settings.base_url),
@@ -150,9 +165,9 @@ def post_claim(
     return run_idempotent(request, uow, actor, body.model_dump(mode="json"), run)
 
 
-@router.get("/custody/claims")
-def get_claims(uow: UowDep, actor: ActorDep, org_id: int | None = None) -> list[dict[str, Any]]:
-    return service.list_claims(uow, actor, _org(actor, org_id))
+@router.get("/organizations/{org_id}/custody/claims")
+def get_claims(uow: UowDep, actor: ActorDep, org_id: int) -> list[dict[str, Any]]:
+    return service.list_claims(uow, actor, org_id)
 
 
 @router.get("/custody/claims/{claim_id}")
@@ -178,13 +193,19 @@ def get_claim_credential(claim_id: int, uow: UowDep, actor: ActorDep) -> JSONRes
     )
 
 
-@router.post("/custody/certificates", status_code=201, summary="Issue a book-and-claim certificate")
-def post_certificate(body: CertificateIn, request: Request, uow: UowDep, actor: ActorDep) -> JSONResponse:
+@router.post(
+    "/organizations/{org_id}/custody/certificates",
+    status_code=201,
+    summary="Issue a book-and-claim certificate",
+)
+def post_certificate(
+    org_id: int, body: CertificateIn, request: Request, uow: UowDep, actor: ActorDep
+) -> JSONResponse:
     def run() -> dict[str, Any]:
         return service.issue_certificate(
             uow,
             actor,
-            actor.signed_in.org_id,
+            org_id,
             certificate_id=body.certificate_id,
             mass_kg=body.mass_kg,
             characteristic=body.characteristic,
@@ -196,9 +217,9 @@ def post_certificate(body: CertificateIn, request: Request, uow: UowDep, actor: 
     return run_idempotent(request, uow, actor, body.model_dump(mode="json"), run)
 
 
-@router.get("/custody/certificates")
-def get_certificates(uow: UowDep, actor: ActorDep) -> list[dict[str, Any]]:
-    return service.list_certificates(uow, actor, actor.signed_in.org_id)
+@router.get("/organizations/{org_id}/custody/certificates")
+def get_certificates(org_id: int, uow: UowDep, actor: ActorDep) -> list[dict[str, Any]]:
+    return service.list_certificates(uow, actor, org_id)
 
 
 @router.get("/custody/certificates/{certificate_id}")

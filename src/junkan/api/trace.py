@@ -88,18 +88,18 @@ def event_from_body(body: EventIn, org_id: int) -> Event:
     )
 
 
-def _org(actor: Actor, org_id: int | None) -> int:
-    return actor.signed_in.org_id if org_id is None else org_id
-
-
 Limit = Annotated[int, Query(ge=1, le=500)]
 Offset = Annotated[int, Query(ge=0)]
 
 
-@router.post("/trace/events", status_code=201, summary="Record one traceability event (idempotent by id)")
-def post_event(body: EventIn, request: Request, uow: UowDep, actor: ActorDep) -> JSONResponse:
+@router.post(
+    "/organizations/{org_id}/trace/events",
+    status_code=201,
+    summary="Record one traceability event (idempotent by id)",
+)
+def post_event(org_id: int, body: EventIn, request: Request, uow: UowDep, actor: ActorDep) -> JSONResponse:
     def run() -> dict[str, Any]:
-        org = actor.signed_in.org_id
+        org = org_id
         [r] = service.record_events(uow, actor, org, [event_from_body(body, org)])
         return {"id": r.id, "seq": r.seq, "replayed": r.replayed}
 
@@ -107,11 +107,13 @@ def post_event(body: EventIn, request: Request, uow: UowDep, actor: ActorDep) ->
 
 
 @router.post(
-    "/trace/events/batch", status_code=201, summary="Record many events in one transaction (all or none)"
+    "/organizations/{org_id}/trace/events/batch",
+    status_code=201,
+    summary="Record many events in one transaction (all or none)",
 )
-def post_events(body: BatchIn, request: Request, uow: UowDep, actor: ActorDep) -> JSONResponse:
+def post_events(org_id: int, body: BatchIn, request: Request, uow: UowDep, actor: ActorDep) -> JSONResponse:
     def run() -> dict[str, Any]:
-        org = actor.signed_in.org_id
+        org = org_id
         done = service.record_events(
             uow, actor, org, [event_from_body(e, org) for e in body.events], batch=True
         )
@@ -121,12 +123,13 @@ def post_events(body: BatchIn, request: Request, uow: UowDep, actor: ActorDep) -
 
 
 @router.get(
-    "/trace/events", summary="An organisation's events (its own; a partner sees the trades between them)"
+    "/organizations/{org_id}/trace/events",
+    summary="An organisation's events (its own; a partner sees the trades between them)",
 )
 def get_events(
+    org_id: int,
     uow: UowDep,
     actor: ActorDep,
-    org_id: int | None = None,
     site_id: int | None = None,
     material: str | None = None,
     kind: EventKind | None = None,
@@ -137,85 +140,97 @@ def get_events(
     offset: Offset = 0,
 ) -> dict[str, Any]:
     f = EventFilter(site_id, material, kind.value if kind else None, since, until, partner_org_id)
-    return page_body(service.list_events(uow, actor, _org(actor, org_id), f, PageRequest(limit, offset)))
+    return page_body(service.list_events(uow, actor, org_id, f, PageRequest(limit, offset)))
 
 
-@router.get("/trace/events/{event_id}")
-def get_event(event_id: str, uow: UowDep, actor: ActorDep, org_id: int | None = None) -> dict[str, Any]:
-    return service.get_event(uow, actor, _org(actor, org_id), event_id)
+@router.get("/organizations/{org_id}/trace/events/{event_id}")
+def get_event(org_id: int, event_id: str, uow: UowDep, actor: ActorDep) -> dict[str, Any]:
+    return service.get_event(uow, actor, org_id, event_id)
 
 
-@router.get("/trace/lots", summary="Your lots with their stock")
+@router.get("/organizations/{org_id}/trace/lots", summary="Your lots with their stock")
 def get_lots(
+    org_id: int,
     uow: UowDep,
     actor: ActorDep,
-    org_id: int | None = None,
     material: str | None = None,
     limit: Limit = 50,
     offset: Offset = 0,
 ) -> dict[str, Any]:
-    return page_body(
-        service.list_lots(uow, actor, _org(actor, org_id), PageRequest(limit, offset), material=material)
-    )
+    return page_body(service.list_lots(uow, actor, org_id, PageRequest(limit, offset), material=material))
 
 
-@router.get("/trace/lots/{lot}")
-def get_lot(lot: str, uow: UowDep, actor: ActorDep, org_id: int | None = None) -> dict[str, Any]:
-    return service.get_lot(uow, actor, _org(actor, org_id), lot)
+@router.get("/organizations/{org_id}/trace/lots/{lot}")
+def get_lot(org_id: int, lot: str, uow: UowDep, actor: ActorDep) -> dict[str, Any]:
+    return service.get_lot(uow, actor, org_id, lot)
 
 
 @router.get(
-    "/trace/lots/{lot}/provenance", summary="Upstream (sources) or downstream trace of one of your lots"
+    "/organizations/{org_id}/trace/lots/{lot}/provenance",
+    summary="Upstream (sources) or downstream trace of one of your lots",
 )
 def get_provenance(
+    org_id: int,
     lot: str,
     uow: UowDep,
     actor: ActorDep,
     direction: Literal["upstream", "downstream"] = "upstream",
-    org_id: int | None = None,
 ) -> dict[str, Any]:
-    return service.provenance(uow, actor, _org(actor, org_id), lot, direction=direction)
+    return service.provenance(uow, actor, org_id, lot, direction=direction)
 
 
-@router.get("/trace/trades", summary="Your shipments and receipts: matched, or flagged for both sides")
+@router.get(
+    "/organizations/{org_id}/trace/trades",
+    summary="Your shipments and receipts: matched, or flagged for both sides",
+)
 def get_trades(
+    org_id: int,
     uow: UowDep,
     actor: ActorDep,
     status: str | None = Query(default=None, description="matched, flagged, or a flag code"),
     limit: Limit = 50,
     offset: Offset = 0,
 ) -> dict[str, Any]:
-    org = actor.signed_in.org_id
+    org = org_id
     return page_body(service.list_trades(uow, actor, org, PageRequest(limit, offset), status=status))
 
 
 @router.get(
-    "/trace/ledger/verify", summary="Verify an organisation's hash-chained ledger (owner, authorities)"
+    "/organizations/{org_id}/trace/ledger/verify",
+    summary="Verify an organisation's hash-chained ledger (owner, authorities)",
 )
-def verify(uow: UowDep, actor: ActorDep, org_id: int | None = None) -> dict[str, Any]:
-    return service.verify_ledger(uow, actor, _org(actor, org_id))
+def verify(org_id: int, uow: UowDep, actor: ActorDep) -> dict[str, Any]:
+    return service.verify_ledger(uow, actor, org_id)
 
 
-@router.get("/trace/ledger/checkpoints")
-def get_checkpoints(uow: UowDep, actor: ActorDep, org_id: int | None = None) -> list[dict[str, Any]]:
-    return service.list_checkpoints(uow, actor, _org(actor, org_id))
+@router.get("/organizations/{org_id}/trace/ledger/checkpoints")
+def get_checkpoints(org_id: int, uow: UowDep, actor: ActorDep) -> list[dict[str, Any]]:
+    return service.list_checkpoints(uow, actor, org_id)
 
 
 @router.post(
-    "/trace/ledger/checkpoints", status_code=201, summary="Sign the ledger head as a Verifiable Credential"
+    "/organizations/{org_id}/trace/ledger/checkpoints",
+    status_code=201,
+    summary="Sign the ledger head as a Verifiable Credential",
 )
-def post_checkpoint(request: Request, uow: UowDep, actor: ActorDep, settings: SettingsDep) -> dict[str, Any]:
+def post_checkpoint(
+    org_id: int, request: Request, uow: UowDep, actor: ActorDep, settings: SettingsDep
+) -> dict[str, Any]:
     return service.create_checkpoint(
         uow,
         actor,
-        actor.signed_in.org_id,
+        org_id,
         master_secret=request.app.state.master_secret,
         host=host_from_base_url(settings.base_url),
     )
 
 
-@router.get("/trace/export/dte", summary="Your events as a UNTP Digital Traceability Event credential")
+@router.get(
+    "/organizations/{org_id}/trace/export/dte",
+    summary="Your events as a UNTP Digital Traceability Event credential",
+)
 def export_dte(
+    org_id: int,
     uow: UowDep,
     actor: ActorDep,
     settings: SettingsDep,
@@ -224,9 +239,7 @@ def export_dte(
     site_id: int | None = None,
 ) -> dict[str, Any]:
     f = EventFilter(site_id=site_id, since=since, until=until)
-    return service.export_dte(
-        uow, actor, actor.signed_in.org_id, f, host=host_from_base_url(settings.base_url)
-    )
+    return service.export_dte(uow, actor, org_id, f, host=host_from_base_url(settings.base_url))
 
 
 def _format(name: str, given: str | None) -> str:
@@ -241,7 +254,7 @@ def _format(name: str, given: str | None) -> str:
 
 
 def run_import(
-    uow: Any, actor: Actor, file: UploadFile, fmt: str | None, batch_size: int
+    uow: Any, actor: Actor, org_id: int, file: UploadFile, fmt: str | None, batch_size: int
 ) -> tuple[int, dict[str, Any]]:
     """Spool the upload to a temporary file (the import reads it twice) and run it; (status code, report)."""
     name = file.filename or "upload"
@@ -254,7 +267,7 @@ def run_import(
             tmp.seek(0)
             return _NoClose(tmp)
 
-        org = actor.signed_in.org_id
+        org = org_id
         report = service.import_events(
             uow, actor, org, opener, fmt=kind, filename=name, batch_size=batch_size
         )
@@ -274,8 +287,13 @@ class _NoClose:
         return None
 
 
-@router.post("/trace/imports", status_code=201, summary="Bulk import events (CSV, XLSX, UNTP DTE JSON)")
+@router.post(
+    "/organizations/{org_id}/trace/imports",
+    status_code=201,
+    summary="Bulk import events (CSV, XLSX, UNTP DTE JSON)",
+)
 def post_import(
+    org_id: int,
     uow: UowDep,
     actor: ActorDep,
     file: Annotated[
@@ -284,7 +302,7 @@ def post_import(
     format: Annotated[str | None, Form()] = None,
     batch_size: Annotated[int, Form(ge=1, le=10_000)] = 1000,
 ) -> JSONResponse:
-    status, report = run_import(uow, actor, file, format, batch_size)
+    status, report = run_import(uow, actor, org_id, file, format, batch_size)
     if status != 201:
         first = report["errors"][0] if report["errors"] else {}
         return JSONResponse(
@@ -306,11 +324,11 @@ def post_import(
     return JSONResponse(report, status_code=201)
 
 
-@router.get("/trace/imports")
-def get_imports(uow: UowDep, actor: ActorDep) -> list[dict[str, Any]]:
-    return service.list_imports(uow, actor, actor.signed_in.org_id)
+@router.get("/organizations/{org_id}/trace/imports")
+def get_imports(org_id: int, uow: UowDep, actor: ActorDep) -> list[dict[str, Any]]:
+    return service.list_imports(uow, actor, org_id)
 
 
-@router.get("/trace/imports/{run_id}")
-def get_import(run_id: int, uow: UowDep, actor: ActorDep) -> dict[str, Any]:
-    return service.get_import(uow, actor, actor.signed_in.org_id, run_id)
+@router.get("/organizations/{org_id}/trace/imports/{run_id}")
+def get_import(org_id: int, run_id: int, uow: UowDep, actor: ActorDep) -> dict[str, Any]:
+    return service.get_import(uow, actor, org_id, run_id)
