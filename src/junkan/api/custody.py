@@ -34,6 +34,7 @@ class CreditIn(Body):
     characteristic: Characteristic
     input_kg: Decimal = Field(gt=0)
     conversion_factor: Decimal = Field(default=Decimal(1), gt=0, le=1)
+    input_material: str | None = Field(default=None, max_length=120, description="default: material_group")
 
 
 class TransferIn(Body):

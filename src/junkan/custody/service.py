@@ -201,9 +201,12 @@ def credit(
     characteristic: Characteristic,
     input_kg: Decimal,
     conversion_factor: Decimal = Decimal(1),
+    input_material: str | None = None,
 ) -> dict[str, Any]:
-    """Credit certified input: ``input_kg`` of ``material_group`` that event ``event_id`` brought in,
-    × ``conversion_factor``, into the account of the event's site."""
+    """Credit certified input: ``input_kg`` of ``input_material`` (default: the material group, e.g. PET
+    bales for PET; washing machines for recycled PP) that event ``event_id`` brought in, × the
+    ``conversion_factor`` (the share of it that becomes the material group), into the account of the
+    event's site."""
     actor.signed_in.require(Scope.WRITE, org_id=org_id, action="book mass-balance credits")
     key_id = _ns(org_id, entry_id)
     request = _digest(
@@ -221,20 +224,15 @@ def credit(
                 code="not_an_input_event",
                 field="event_id",
             )
-        brought = sum(
-            (
-                Decimal(x["quantity"])
-                for x in ev["payload"]["outputs"]
-                if x["material"] == material_group and x["unit"] == "kg"
-            ),
-            Decimal(0),
-        )
+        source = input_material or material_group
+        event = event_from_payload(ev["payload"])
+        brought = sum((x.kg() for x in event.outputs if x.material == source), Decimal(0))
         if characteristic is Characteristic.RECYCLED_POST_CONSUMER:
-            brought = min(brought, _post_consumer_kg(trace, org_id, ev, material_group))
+            brought = min(brought, _post_consumer_kg(trace, org_id, ev, source))
         already = sum((Decimal(x) for x in repo.credited_kg_of_event(int(ev["id"]))), Decimal(0))
         if input_kg + already > brought:
             raise RuleViolation(
-                f"event '{event_id}' brought in {brought} kg of {characteristic.value} {material_group} and "
+                f"event '{event_id}' brought in {brought} kg of {characteristic.value} {source} and "
                 f"{already} kg of it are credited already; at most {brought - already} kg more can be "
                 "credited",
                 code="credit_exceeds_input",
