@@ -195,6 +195,8 @@ def _row_errors(
                 if match.group(1) == "materials"
                 else ("component_quantity" if attr == "quantity" else "component_passport_id")
             )
+            if e.code == "unknown_unit":  # reported on the mass, but the unit column is what to fix
+                column = "unit"
         elif e.field.startswith("identity."):
             leaf = e.field.split(".")[1]
             column = "name_ja" if leaf == "name" else leaf

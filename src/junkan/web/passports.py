@@ -68,15 +68,15 @@ def _can_write(p: Principal | None, org_id: int) -> bool:
 
 
 # template helpers -------------------------------------------------------------------------------
-def pct(value: Any, places: int = 1) -> str:
-    """A share ("0.3475") as a percentage ("34.8"); masked and missing values as they are."""
+def pct(value: Any, places: int = 2) -> str:
+    """A share ("0.3475") as a percentage ("34.75", "30"); masked and missing values as they are."""
     if value is None or is_masked(value):
         return ""
     try:
-        number = Decimal(str(value)) * 100
+        number = (Decimal(str(value)) * 100).quantize(Decimal(1).scaleb(-places)).normalize()
     except InvalidOperation:
         return str(value)
-    return f"{number.quantize(Decimal(1).scaleb(-places)):f}"
+    return f"{number:f}"
 
 
 def num(value: Any) -> str:

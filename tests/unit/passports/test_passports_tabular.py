@@ -67,7 +67,7 @@ def test_a_bad_row_rejects_the_whole_file_with_every_row_error() -> None:
         import_rows(rows, issuer="org-1")
     found = {(e.row, e.field, e.code) for e in err.value.rows}
     assert found == {
-        (3, "mass", "unknown_unit"),
+        (3, "unit", "unknown_unit"),
         (4, "gtin", "gtin_check_digit"),
         (4, "post_consumer_pct", "recycled_share_over_100"),
         (4, "cas", "cas_check_digit"),
