@@ -421,5 +421,206 @@ def key_revoke(
     )
 
 
+# traceability: bulk import, export, ledger verification -------------------------------------------
+import_app = typer.Typer(help="Bulk imports (events: CSV, XLSX, UNTP DTE JSON)", no_args_is_help=True)
+export_app = typer.Typer(help="Exports (events: UNTP DTE, CSV)", no_args_is_help=True)
+app.add_typer(import_app, name="import")
+app.add_typer(export_app, name="export")
+
+
+def _acting(org_email: str | None, password: str | None, org: int | None) -> tuple[UnitOfWork, Actor, int]:
+    """Act as a person of an organisation (e-mail and password) or, with --org only, as the operator."""
+    uow = UnitOfWork(make_engine(_settings().database_url))
+    if org_email:
+        secret = password or typer.prompt("password", hide_input=True)
+        try:
+            s = auth.sign_in(uow, Actor.system("cli"), email=org_email, password=secret, hours=1)
+        except JunkanError as e:
+            _fail(e)
+            raise
+        return uow, Actor(s.principal, ip="cli"), org if org is not None else s.principal.org_id
+    if org is None:
+        err.print(
+            "[red]error[/red] give --org-email (and --password) of a person, or --org ID as the operator"
+        )
+        raise typer.Exit(2)
+    return uow, Actor.system("cli"), org
+
+
+OrgEmail = Annotated[
+    str | None, typer.Option("--org-email", help="sign in as this person of the organisation")
+]
+Password = Annotated[str | None, typer.Option(help="password (prompted when omitted)")]
+OrgId = Annotated[int | None, typer.Option("--org", help="organisation id (as the platform operator)")]
+
+
+@import_app.command("events")
+def import_events(
+    file: Annotated[Path, typer.Argument(exists=True, dir_okay=False, readable=True)],
+    org_email: OrgEmail = None,
+    password: Password = None,
+    org: OrgId = None,
+    format: Annotated[
+        str | None, typer.Option(help="csv, xlsx or json (default: from the file name)")
+    ] = None,
+    batch_size: Annotated[int, typer.Option(min=1, max=10_000, help="events per transaction")] = 1000,
+) -> None:
+    """Import traceability events; the whole file is checked first, then applied in batches. Re-running an
+    interrupted import resumes it: events already stored are skipped, never counted twice."""
+    from rich.progress import BarColumn, MofNCompleteColumn, TimeRemainingColumn
+
+    from junkan.trace import service as trace
+
+    uow, actor, org_id = _acting(org_email, password, org)
+    fmt = (format or file.suffix.lstrip(".")).lower()
+    with Progress(
+        SpinnerColumn(),
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeRemainingColumn(),
+        console=console,
+    ) as bar:
+        task = bar.add_task(f"checking {file.name}", total=None)
+
+        def progress(done: int, total: int) -> None:
+            bar.update(task, description=f"importing {file.name}", completed=done, total=total)
+
+        try:
+            report = trace.import_events(
+                uow,
+                actor,
+                org_id,
+                lambda: file.open("rb"),
+                fmt=fmt,
+                filename=file.name,
+                batch_size=batch_size,
+                progress=progress,
+            )
+        except JunkanError as e:
+            _fail(e)
+            return
+    if report.errors:
+        t = Table(
+            "row", "field", "code", "what to fix", title=f"{report.status}: {len(report.errors)} problem(s)"
+        )
+        for r in report.errors[:50]:
+            t.add_row(str(r.row), r.field, r.code, escape(r.message))
+        err.print(t)
+    colour = "green" if report.status == "done" else "red"
+    console.print(
+        f"[{colour}]{report.status}[/{colour}]: {report.events_total} events in the file, "
+        f"{report.applied} applied, "
+        f"{report.replayed} already stored (skipped); run {report.run_id}, sha256 {report.digest[:12]}…"
+    )
+    if report.status == "rejected":
+        console.print("nothing was stored; fix the rows above and run the import again")
+    elif report.status == "stopped":
+        console.print(
+            "earlier batches are stored; fix the row above and run the same command again to resume"
+        )
+    if report.status != "done":
+        raise typer.Exit(2)
+
+
+@export_app.command("events")
+def export_events(
+    org_email: OrgEmail = None,
+    password: Password = None,
+    org: OrgId = None,
+    format: Annotated[str, typer.Option(help="untp-dte (a DTE credential, JSON) or csv")] = "untp-dte",
+    out: Annotated[
+        Path | None, typer.Option("--out", "-o", help="file to write (default: standard output)")
+    ] = None,
+    since: Annotated[dt.datetime | None, typer.Option(help="events at or after (ISO 8601)")] = None,
+    until: Annotated[dt.datetime | None, typer.Option(help="events before (ISO 8601)")] = None,
+) -> None:
+    """Export an organisation's events, streamed in ledger order (constant memory)."""
+    import sys
+    import uuid
+
+    from junkan.credentials.did import host_from_base_url
+    from junkan.credentials.service import org_did_for
+    from junkan.store.trace_repo import EventFilter, TraceRepo
+    from junkan.trace import service as trace
+    from junkan.trace.tabular import csv_lines
+    from junkan.trace.untp_dte import Issuer, event_to_dte, to_dte_credential
+
+    if format not in ("untp-dte", "csv"):
+        err.print("[red]error[/red] --format is untp-dte or csv")
+        raise typer.Exit(2)
+    uow, actor, org_id = _acting(org_email, password, org)
+    f = EventFilter(
+        since=since.astimezone(dt.UTC) if since and since.tzinfo else since,
+        until=until.astimezone(dt.UTC) if until and until.tzinfo else until,
+    )
+    sink = out.open("w", encoding="utf-8") if out else sys.stdout
+    n = 0
+    try:
+        with uow:
+            events = trace.iter_events_payloads(uow, actor, org_id, f)
+            if format == "csv":
+                for chunk in csv_lines(events):
+                    sink.write(chunk)
+                    n += chunk.count("\n")
+            else:
+                host = host_from_base_url(_settings().base_url)
+                head = to_dte_credential(
+                    [],
+                    issuer=Issuer(org_did_for(org_id, host=host), TraceRepo(uow.conn).org_name(org_id)),
+                    credential_id=f"urn:uuid:{uuid.uuid4()}",
+                    valid_from=actor.now,
+                )
+                text = json.dumps(head, ensure_ascii=False, indent=1)
+                sink.write(text[: text.rindex("[]")] + "[\n")
+                for i, e in enumerate(events):
+                    sink.write((",\n" if i else "") + json.dumps(event_to_dte(e), ensure_ascii=False))
+                    n += 1
+                sink.write("\n]\n}\n")
+    except JunkanError as e:
+        _fail(e)
+    finally:
+        if out:
+            sink.close()
+    if out:
+        console.print(f"[green]exported[/green] {n} {'events' if format != 'csv' else 'lines'} to {out}")
+
+
+@app.command("verify-ledger")
+def verify_ledger(
+    org: Annotated[int, typer.Option("--org", help="organisation id whose ledger to verify")],
+    org_email: OrgEmail = None,
+    password: Password = None,
+) -> None:
+    """Verify an organisation's hash-chained ledger and signed checkpoints; names the first broken link."""
+    from junkan.trace import service as trace
+
+    uow, actor, org_id = _acting(org_email, password, org)
+    try:
+        v = trace.verify_ledger(uow, actor, org_id)
+    except JunkanError as e:
+        _fail(e)
+        return
+    if v["ok"]:
+        console.print(
+            f"[green]ledger of organisation {org_id} verifies[/green]: {v['verified']} records, head seq "
+            f"{v['head_seq']} {v['head_hash'][:16]}…"
+        )
+    else:
+        event = f" (event {escape(str(v['broken_event_id']))})" if v.get("broken_event_id") else ""
+        err.print(
+            f"[red]ledger of organisation {org_id} is BROKEN at seq {v['broken_seq']}{event}[/red]: "
+            f"{v['reason']} — {escape(v['message'])}; {v['verified']} records before it verify"
+        )
+    for cp in v["checkpoints"]:
+        colour = "green" if cp["status"] == "ok" else "red"
+        console.print(
+            f"  checkpoint seq {cp['upto_seq']} ({cp['at']:%Y-%m-%d}): [{colour}]{cp['status']}[/{colour}] "
+            f"{escape(cp['message'])}"
+        )
+    if not v["ok"] or any(cp["status"] != "ok" for cp in v["checkpoints"]):
+        raise typer.Exit(1)
+
+
 def main() -> None:
     app()
