@@ -116,8 +116,8 @@ def _apply(
         for year in sorted(set(p.population) | set(p.waste)):
             new = _values(p, year)
             old = repo.get_stats(p.code, year)
-            src = p.source or source
-            if old is None or not all(_same(old[k], new[k]) for k in STAT_FIELDS) or old["source"] != src:
+            # a row whose figures are unchanged keeps the provenance of the import that set them
+            if old is None or not all(_same(old[k], new[k]) for k in STAT_FIELDS):
                 changed.append((p, year))
     return changed, meta_changes
 
