@@ -14,7 +14,7 @@ from junkan.actor import utcnow
 from junkan.credentials import service
 from junkan.pagination import PageRequest
 from junkan.store.uow import UnitOfWork
-from tests.e2e.probe_world import ProbeWorld, probe, setup_step
+from tests.e2e.probe_world import ProbeWorld, owner_check, probe, setup_step
 
 
 def _unsigned(**over: Any) -> dict[str, Any]:
@@ -53,6 +53,14 @@ def credentials_records(w: ProbeWorld) -> None:
     w.ids["key.a"] = private["proof"]["verificationMethod"]
     page = service.list_issued(uow, w.ids["actor.a"], w.ids["a"], PageRequest(10))
     w.ids["issued.a"] = next(e["id"] for e in page.items if e["subject_ref"] != "https://id.example/lot/1")
+
+
+@owner_check
+def credentials_owner_sees_its_register(w: ProbeWorld) -> None:
+    h = {"authorization": f"Bearer {w.tokens['a_viewer']}"}
+    text = w.client.get(f"/api/v1/organizations/{w.ids['a']}/issued-credentials", headers=h).text
+    for marker in ("SECRET-A-CREDENTIAL-ID", "SECRET-A-SUBJECT"):
+        assert marker in text, marker
 
 
 A = lambda w: {"org_id": w.ids["a"]}  # noqa: E731
