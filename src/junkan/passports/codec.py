@@ -13,7 +13,7 @@ import re
 from collections.abc import Mapping
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Any, TypeVar
+from typing import Any, Final, TypeVar
 
 from junkan.errors import InvalidInput
 from junkan.passports.identifiers import (
@@ -470,16 +470,27 @@ def passport_from_dict(data: Mapping[str, Any]) -> Passport:
     )
 
 
+_SCALARS: Final = frozenset({str, int, bool, float, type(None)})
+_FIELDS: dict[type, tuple[str, ...]] = {}  # dataclass type → its field names (computed once per type)
+
+
 def _plain(value: Any) -> Any:
-    if isinstance(value, Decimal):
+    # Hot path of every store and export: dispatch on the exact type, no isinstance chains.
+    kind = type(value)
+    if kind in _SCALARS:
+        return value
+    if kind is Decimal:
         return str(value)
-    if isinstance(value, datetime | date):
-        return value.isoformat()
-    if isinstance(value, tuple | list):
+    if kind is tuple or kind is list:
         return [_plain(v) for v in value]
-    if hasattr(value, "__dataclass_fields__"):
-        return {name: _plain(getattr(value, name)) for name in value.__dataclass_fields__}
-    return value
+    names = _FIELDS.get(kind)
+    if names is None:
+        if isinstance(value, datetime | date):
+            return value.isoformat()
+        if not hasattr(value, "__dataclass_fields__"):
+            return value
+        names = _FIELDS[kind] = tuple(value.__dataclass_fields__)
+    return {name: _plain(getattr(value, name)) for name in names}
 
 
 def passport_to_dict(passport: Passport) -> dict[str, Any]:

@@ -56,7 +56,9 @@ _CAS: Final = re.compile(r"^(\d{2,7})-(\d{2})-(\d)$")
 
 def gtin_check_digit(body: str) -> int:
     """GS1 mod-10 check digit of the digits before it (GS1 General Specifications §7.9.1)."""
-    total = sum(int(d) * (3 if i % 2 == 0 else 1) for i, d in enumerate(reversed(body)))
+    # Weights 3, 1, 3, … from the rightmost digit of the body.
+    digits = body[::-1]
+    total = 3 * sum(map(int, digits[0::2])) + sum(map(int, digits[1::2]))
     return (10 - total % 10) % 10
 
 
