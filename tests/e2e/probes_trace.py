@@ -311,3 +311,25 @@ def a_sees_its_trace_secrets(w: ProbeWorld) -> None:
         "SECRET-A-EVENT",
     ):
         assert m in text, m
+
+
+# web pages: each shows the signed-in organisation's own records (statements also to supervisors)
+probe("GET", "/trace", entitled=OWNER)
+probe("GET", "/trace/lots/{lot}", params=lambda w: {"lot": w.ids["lot.a"]}, entitled=OWNER)
+probe("GET", "/trace/accounts", entitled=OWNER)
+probe(
+    "GET",
+    "/trace/accounts/{account_id}",
+    params=lambda w: {"account_id": w.ids["account.a"]},
+    entitled=SUPERVISORS,
+)
+probe("GET", "/trace/import", entitled=OWNER)
+probe(
+    "POST",
+    "/trace/import",
+    form=True,
+    body=lambda w: {},
+    files=lambda w: {
+        "file": ("intruder.csv", IMPORT_CSV.replace(b"SITE", str(w.ids["site.a"]).encode()), "text/csv")
+    },
+)
