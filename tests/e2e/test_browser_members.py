@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from junkan.demo.members import DEMO_PASSWORD
-from tests.e2e.browser import browser, demo_server, shot  # noqa: F401  (fixtures)
+from tests.e2e.browser import shot
 
 
-def test_sign_in_and_member_directory(browser, demo_server) -> None:  # noqa: F811
+def test_sign_in_and_member_directory(browser, demo_server) -> None:
     page = browser.new_page(viewport={"width": 1280, "height": 900})
     page.goto(f"{demo_server}/login")
     page.get_by_label("メールアドレス").fill("admin@minato-city.demo")
@@ -29,7 +29,7 @@ def test_sign_in_and_member_directory(browser, demo_server) -> None:  # noqa: F8
     shot(page, "organisation-en")
 
 
-def test_anonymous_directory_hides_contacts_and_is_keyboard_usable(browser, demo_server) -> None:  # noqa: F811
+def test_anonymous_directory_hides_contacts_and_is_keyboard_usable(browser, demo_server) -> None:
     page = browser.new_page(viewport={"width": 390, "height": 844})
     page.goto(f"{demo_server}/members/4?lang=en")
     assert "info@" not in page.content()
@@ -38,7 +38,7 @@ def test_anonymous_directory_hides_contacts_and_is_keyboard_usable(browser, demo
     shot(page, "organisation-mobile-anonymous")
 
 
-def test_regulator_sees_overdue_members(browser, demo_server) -> None:  # noqa: F811
+def test_regulator_sees_overdue_members(browser, demo_server) -> None:
     page = browser.new_page(viewport={"width": 1280, "height": 900})
     page.goto(f"{demo_server}/login?lang=en")
     page.get_by_label("E-mail").fill("admin@regulator.demo")
