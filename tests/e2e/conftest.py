@@ -49,7 +49,7 @@ def demo_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     settings = Settings(database_url=f"sqlite:///{path}")
     engine = make_engine(settings.database_url)
     upgrade(engine)
-    build(engine)
+    build(engine, settings=settings)
     server = uvicorn.Server(
         uvicorn.Config(
             create_app(settings, engine=engine), host="127.0.0.1", port=free_port(), log_level="warning"
