@@ -863,6 +863,7 @@ def _parsed(
             f"unknown format {fmt!r}; use csv, xlsx or json (UNTP DTE)", code="unknown_format", field="format"
         )
     me = str(org_id)
+    wrapper: io.TextIOWrapper | None = None
     with open_() as stream:
         if fmt == "json":
             try:
@@ -889,30 +890,41 @@ def _parsed(
                     yield row
 
             if fmt == "csv":
-                text = io.TextIOWrapper(stream, encoding="utf-8-sig", newline="")
-                items = parse_rows(track(csv.DictReader(text)))
+                # detached after reading, so that closing the wrapper never closes the caller's file
+                wrapper = io.TextIOWrapper(stream, encoding="utf-8-sig", newline="")
+                items = parse_rows(track(csv.DictReader(wrapper)))
             else:
                 items = _xlsx_rows(stream, track)
             counter = itertools.count(1)
             rows = lambda e: firsts.get(e.id, 0)  # noqa: E731
-        for item in items:
-            if isinstance(item, RowError):
-                yield item.row, item
-                continue
-            row = rows(item) if rows else next(counter)
-            if item.organisation in ("", me):
-                yield row, dataclasses.replace(item, organisation=me) if item.organisation == "" else item
-            else:
-                yield (
+        try:
+            yield from _tagged(items, rows, counter, me)
+        finally:
+            if wrapper is not None:
+                wrapper.detach()
+
+
+def _tagged(
+    items: Iterable[Event | RowError], rows: Callable[[Event], int] | None, counter: Iterator[int], me: str
+) -> Iterator[tuple[int, Event | RowError]]:
+    for item in items:
+        if isinstance(item, RowError):
+            yield item.row, item
+            continue
+        row = rows(item) if rows else next(counter)
+        if item.organisation in ("", me):
+            yield row, dataclasses.replace(item, organisation=me) if item.organisation == "" else item
+        else:
+            yield (
+                row,
+                RowError(
                     row,
-                    RowError(
-                        row,
-                        "organisation",
-                        "other_organisation",
-                        f"the row is for organisation {item.organisation!r}; you import for {me} — "
-                        "leave organisation empty or give your own id",
-                    ),
-                )
+                    "organisation",
+                    "other_organisation",
+                    f"the row is for organisation {item.organisation!r}; you import for {me} — "
+                    "leave organisation empty or give your own id",
+                ),
+            )
 
 
 def _xlsx_rows(
