@@ -217,7 +217,8 @@ def test_secrets_never_reach_the_logs(app_client: TestClient, caplog) -> None:
     _, email, token = setup_org(app_client)
     app_client.post("/api/v1/session", json={"email": email, "password": PASSWORD})
     app_client.post("/api/v1/session", json={"email": email, "password": "a wrong password!"})
-    new = app_client.post("/api/v1/tokens", headers=bearer(token), json={"name": "n", "scopes": ["read"]}).json()
+    body = {"name": "n", "scopes": ["read"]}
+    new = app_client.post("/api/v1/tokens", headers=bearer(token), json=body).json()
     app_client.get("/api/v1/me", headers=bearer(new["token"]))
     app_client.get("/api/v1/me", headers=bearer(new["token"] + "x"))
     for secret in (PASSWORD, "a wrong password!", token, new["token"]):
