@@ -24,12 +24,11 @@ from junkan.config import Settings
 from junkan.errors import InvalidInput
 from junkan.pagination import PageRequest
 from junkan.regions import service
-from junkan.regions.factors import load_factors
 from junkan.regions.indicators import EmissionFactor, load_indicator_tree
 from junkan.regions.methods import load_methods
 from junkan.regions.model import Facility
 from junkan.regions.scenario import ScenarioChoice
-from junkan.regions.service_scenarios import DEFAULT_SEED, XLSX
+from junkan.regions.service.scenarios import DEFAULT_SEED, XLSX
 from junkan.regions.tabular import template_csv, template_xlsx
 
 __all__ = ["factors_for", "router"]
@@ -155,7 +154,7 @@ def factors_for(request: Request) -> tuple[EmissionFactor, ...]:
     cached: tuple[EmissionFactor, ...] | None = getattr(request.app.state, "regions_factors", None)
     if cached is None:
         settings: Settings = request.app.state.settings
-        cached = load_factors(settings.shared_data_dir)
+        cached = service.load_factors(settings.shared_data_dir)
         request.app.state.regions_factors = cached
     return cached
 

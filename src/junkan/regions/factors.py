@@ -8,9 +8,9 @@ Two table shapes are read, each a CSV with a header (``#`` lines are comments):
   mtco2e_per_short_ton, source`` — US EPA WARM v16 figures as published, converted here with
   1 MTCO2E/short ton = 1,000 / 907.18474 kg CO2e/kg.
 
-:func:`parse_factors` is pure (text in, values out); :func:`load_factors` is the adapter the entry points
-call with ``settings.shared_data_dir``: the shared file when it is configured and present, else the
-packaged default. Either way every factor carries its source into the indicator's explanation.
+:func:`parse_factors` is pure (text in, values out) and :func:`default_factors` reads the packaged table
+(package data, like ``indicator_tree.json``); reading a deployment's shared file is the service's job
+(``regions.service.load_factors``). Every factor carries its source into the indicator's explanation.
 """
 
 from __future__ import annotations
@@ -18,12 +18,11 @@ from __future__ import annotations
 import csv
 import io
 from importlib import resources
-from pathlib import Path
 
 from junkan.errors import InvalidInput
 from junkan.regions.indicators import EmissionFactor
 
-__all__ = ["KG_PER_KG_PER_MT_PER_SHORT_TON", "default_factors", "load_factors", "parse_factors"]
+__all__ = ["KG_PER_KG_PER_MT_PER_SHORT_TON", "default_factors", "parse_factors"]
 
 KG_PER_KG_PER_MT_PER_SHORT_TON = 1000.0 / 907.18474  # one short ton = 2,000 lb = 907.18474 kg
 
@@ -56,12 +55,3 @@ def parse_factors(text: str, *, origin: str = "") -> tuple[EmissionFactor, ...]:
 def default_factors() -> tuple[EmissionFactor, ...]:
     text = resources.files("junkan.regions").joinpath("emission_factors.csv").read_text("utf-8")
     return parse_factors(text, origin="junkan default factors (US EPA WARM v16)")
-
-
-def load_factors(shared_data_dir: Path | None) -> tuple[EmissionFactor, ...]:
-    """The shared reference factors when configured and present, else junkan's packaged defaults."""
-    if shared_data_dir is not None:
-        path = Path(shared_data_dir) / "reference" / "emission-factors.csv"
-        if path.is_file():
-            return parse_factors(path.read_text("utf-8"), origin=str(path.name))
-    return default_factors()

@@ -17,10 +17,10 @@ from junkan.api.regions import factors_for
 from junkan.errors import ImportRejected, InvalidInput, JunkanError, NotFound
 from junkan.pagination import PageRequest
 from junkan.regions import service
-from junkan.regions.access import is_operator
 from junkan.regions.analysis import PEER_GROUPS
 from junkan.regions.methods import load_methods
 from junkan.regions.scenario import METRICS, ScenarioChoice
+from junkan.regions.service.access import is_operator
 from junkan.web.charts import Band, Series, fan_chart, line_chart
 from junkan.web.i18n import translate
 from junkan.web.regions_text import register_text

@@ -2,7 +2,7 @@
 and the XLSX/PDF report.
 
 Every analysis loads the region's peers (all regions of its kind), merges in what the platform knows
-(``regions.platform``: public member facilities and circular businesses located there), and calls the
+(``regions.service.platform``: public member facilities and circular businesses located there), and calls the
 pure domain (``regions.analysis``, ``recommend``, ``report``). Everything here only reads; profiles and
 statistics are public, and a scenario joins a report only if the caller may see it.
 """
@@ -13,22 +13,24 @@ import dataclasses
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Connection
 
 from junkan.actor import Actor
 from junkan.errors import InvalidInput
-from junkan.regions.access import require_profile
 from junkan.regions.analysis import Analysis, aggregate_group, analyse, default_year
 from junkan.regions.codes import RegionKind
+from junkan.regions.factors import default_factors, parse_factors
 from junkan.regions.indicators import EmissionFactor
 from junkan.regions.methods import facts_for, load_methods
 from junkan.regions.model import RegionProfile
-from junkan.regions.platform import collect, located_facilities, scope_of, to_inputs
 from junkan.regions.recommend import Recommendation, recommend
 from junkan.regions.report import region_report_pdf, region_report_xlsx
-from junkan.regions.service_scenarios import scenario_result, visible_scenario
+from junkan.regions.service.access import require_profile
+from junkan.regions.service.platform import collect, located_facilities, scope_of, to_inputs
+from junkan.regions.service.scenarios import scenario_result, visible_scenario
 from junkan.regions.typology import classify_profiles
 from junkan.store.regions_repo import RegionsRepo
 from junkan.store.uow import UnitOfWork
@@ -36,11 +38,22 @@ from junkan.store.uow import UnitOfWork
 __all__ = [
     "RecommendationSet",
     "RegionWorld",
+    "load_factors",
     "load_region_world",
     "region_dashboard",
     "region_recommendations",
     "region_report",
 ]
+
+
+def load_factors(shared_data_dir: Path | None) -> tuple[EmissionFactor, ...]:
+    """The deployment's emission factors: ``<shared_data_dir>/reference/emission-factors.csv`` when it is
+    configured and present, else junkan's packaged defaults (``regions/emission_factors.csv``)."""
+    if shared_data_dir is not None:
+        path = Path(shared_data_dir) / "reference" / "emission-factors.csv"
+        if path.is_file():
+            return parse_factors(path.read_text("utf-8"), origin=str(path.name))
+    return default_factors()
 
 
 @dataclass(frozen=True, slots=True)

@@ -25,9 +25,9 @@ from typing import Any
 from junkan.actor import Actor
 from junkan.errors import ImportRejected, InvalidInput, NotFound, PermissionDenied, RowError
 from junkan.pagination import Page, PageRequest
-from junkan.regions.access import can_write_region, is_operator, require_writer_kind
 from junkan.regions.codes import RegionKind
 from junkan.regions.model import RegionProfile
+from junkan.regions.service.access import can_write_region, is_operator, require_writer_kind
 from junkan.regions.tabular import parse_region_csv, parse_region_xlsx
 from junkan.regions.wastat import JAPAN_CITY_CODES, parse_city_data, parse_codebook, to_profile
 from junkan.store import audit

@@ -3,7 +3,7 @@
 A pilot measures the effect on one indicator against comparison regions (``regions.pilot``). It may carry
 its own observations (e.g. preliminary figures before the national survey publishes them) that replace the
 published value for that region-year. Its result states plainly when the data cannot support a
-conclusion, and why. A pilot is private to its organisation until it publishes it (``regions.access``).
+conclusion, and why. A pilot is private to its organisation until it publishes it (``service.access``).
 """
 
 from __future__ import annotations
@@ -18,12 +18,12 @@ import numpy as np
 from junkan.actor import Actor
 from junkan.errors import InvalidInput
 from junkan.members.model import Scope
-from junkan.regions.access import owned_record, require_profile, visible
 from junkan.regions.indicators import compute_indicators, load_indicator_tree
 from junkan.regions.methods import load_methods
 from junkan.regions.panel import build_panel
 from junkan.regions.pilot import measure_pilot
-from junkan.regions.service_scenarios import finite
+from junkan.regions.service.access import owned_record, require_profile, visible
+from junkan.regions.service.scenarios import finite
 from junkan.store import audit
 from junkan.store.regions_repo import RegionsRepo
 from junkan.store.uow import UnitOfWork

@@ -1,14 +1,6 @@
-"""Use cases of the regions context, in one namespace for the entry points.
-
-This module holds the region profile use cases (list, read, create, change, statistics by year,
-facilities); the others live beside it and are re-exported here:
-
-- ``regions.imports``: our CSV/XLSX statistics format and the What a Waste 2.0 data set;
-- ``regions.service_analysis``: dashboard (indicators vs peers, trends, typology), recommendations, reports;
-- ``regions.service_scenarios`` and ``regions.service_pilots``: a municipality's scenarios and pilots.
-
-Reading profiles and statistics is open to everyone (public reference data); writing follows
-``regions.access``: the platform operator, or an admin of the municipality the region is.
+"""Use cases for region profiles: list, read, create and change a region, its yearly statistics and
+its facilities. Reading is open to everyone (public reference data); writing follows
+``regions.service.access``: the platform operator, or an admin of the municipality the region is.
 """
 
 from __future__ import annotations
@@ -23,87 +15,25 @@ from sqlalchemy import Connection
 from junkan.actor import Actor
 from junkan.errors import Conflict, InvalidInput, NotFound
 from junkan.pagination import Page, PageRequest
-from junkan.regions.access import can_write_region, require_profile, require_region_writer
 from junkan.regions.analysis import default_year
 from junkan.regions.codes import RegionKind, validate_region_id
-from junkan.regions.imports import (
-    ImportReport,
-    get_import,
-    import_statistics,
-    import_what_a_waste,
-    list_imports,
-)
 from junkan.regions.model import FACILITY_KINDS, SECTORS, Facility, RegionProfile, WasteYear
-from junkan.regions.platform import located_facilities, scope_of
-from junkan.regions.service_analysis import (
-    RecommendationSet,
-    load_region_world,
-    region_dashboard,
-    region_recommendations,
-    region_report,
-)
-from junkan.regions.service_pilots import (
-    Observation,
-    PilotSpec,
-    create_pilot,
-    delete_pilot,
-    get_pilot,
-    list_pilots,
-    measure,
-    publish_pilot,
-)
-from junkan.regions.service_scenarios import (
-    ScenarioSpec,
-    create_scenario,
-    delete_scenario,
-    get_scenario,
-    list_scenarios,
-    publish_scenario,
-    run_scenario,
-    scenario_export,
-    update_scenario,
-)
+from junkan.regions.service.access import can_write_region, require_profile, require_region_writer
+from junkan.regions.service.platform import located_facilities, scope_of
 from junkan.store import audit
 from junkan.store.regions_repo import STAT_FIELDS, RegionsRepo
 from junkan.store.uow import UnitOfWork
 
 __all__ = [
     "PROFILE_FIELDS",
-    "ImportReport",
-    "Observation",
-    "PilotSpec",
-    "RecommendationSet",
-    "ScenarioSpec",
     "add_region_facility",
-    "create_pilot",
     "create_region",
-    "create_scenario",
-    "delete_pilot",
     "delete_region_facility",
-    "delete_scenario",
-    "get_import",
-    "get_pilot",
     "get_region",
-    "get_scenario",
-    "import_statistics",
-    "import_what_a_waste",
-    "list_imports",
-    "list_pilots",
     "list_regions",
-    "list_scenarios",
-    "load_region_world",
-    "measure",
-    "publish_pilot",
-    "publish_scenario",
     "put_region_year",
-    "region_dashboard",
-    "region_recommendations",
-    "region_report",
     "region_stats",
-    "run_scenario",
-    "scenario_export",
     "update_region",
-    "update_scenario",
 ]
 
 PROFILE_FIELDS = (

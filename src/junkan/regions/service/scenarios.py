@@ -4,7 +4,7 @@ A scenario stores its parameters (methods with participation, capture rate and r
 horizon, draws, seed) and, once run, its P10/P50/P90 result. Running uses the region's *current*
 statistics for the baseline, so a re-run after a corrected import shows the corrected projection; the same
 parameters and seed always give the same numbers. A scenario is private to the organisation that saved it
-until it publishes it (``regions.access``).
+until it publishes it (``regions.service.access``).
 """
 
 from __future__ import annotations
@@ -23,11 +23,11 @@ from openpyxl.styles import Font
 from junkan.actor import Actor
 from junkan.errors import InvalidInput
 from junkan.members.model import Scope
-from junkan.regions.access import owned_record, require_profile, visible
 from junkan.regions.analysis import default_year
 from junkan.regions.methods import load_methods
 from junkan.regions.model import RegionProfile
 from junkan.regions.scenario import METRICS, ScenarioChoice, ScenarioResult, baseline_from_profile, project
+from junkan.regions.service.access import owned_record, require_profile, visible
 from junkan.store import audit
 from junkan.store.regions_repo import RegionsRepo
 from junkan.store.uow import UnitOfWork
