@@ -19,6 +19,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping, MutableMapping
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import Any
 
 from junkan.errors import InvalidInput, RuleViolation
 from junkan.passports.model import Material, Passport
@@ -266,24 +267,77 @@ def _cycle_error(path: list[str], node: Passport, i: int, child: Passport) -> Ru
     )
 
 
+@dataclass(slots=True)
+class _Graph:
+    """The passport versions below a root: post-order keys (children first, root last), each version's
+    resolved components as (key, quantity), and the passports by key."""
+
+    order: list[str]
+    kids: dict[str, list[tuple[str, Decimal]]]
+    nodes: dict[str, Passport]
+
+
+def _walk(root: Passport, resolve: Resolver) -> _Graph:
+    """Resolve every component once per edge, in an iterative post-order DFS (no recursion limit).
+
+    A version reached twice (a shared part) is walked once; a passport id met again on the current path is
+    a cycle and refused (the grey set is ``on_path``).
+    """
+    root_key = root.key
+    nodes: dict[str, Passport] = {root_key: root}
+    kids: dict[str, list[tuple[str, Decimal]]] = {}
+    order: list[str] = []
+    # Frames are lists [passport, key, next component index, resolved (key, quantity) so far].
+    stack: list[list[Any]] = [[root, root_key, 0, []]]
+    path: list[str] = [root.id]
+    on_path = {root.id}
+    while stack:
+        frame = stack[-1]
+        node, key, i, got = frame
+        comps = node.composition.components
+        if i < len(comps):
+            frame[2] = i + 1
+            child = _resolve(resolve, node, i)
+            if child.id in on_path:
+                raise _cycle_error(path, node, i, child)
+            child_key = child.key
+            got.append((child_key, comps[i].quantity))
+            if child_key not in nodes:
+                nodes[child_key] = child
+                stack.append([child, child_key, 0, []])
+                path.append(child.id)
+                on_path.add(child.id)
+            continue
+        stack.pop()
+        path.pop()
+        on_path.discard(node.id)
+        kids[key] = got
+        order.append(key)
+    return _Graph(order, kids, nodes)
+
+
 def _accumulate(root: Passport, resolve: Resolver, cache: RollupCache) -> list[Passport]:
     """Fill ``cache`` for ``root`` and everything below it; return root's resolved direct children."""
-    # Each frame: (passport, resolved children so far). Iterative post-order DFS with grey set = ``on_path``.
-    stack: list[tuple[Passport, list[Passport]]] = [(root, [])]
+    # Each frame: [passport, its key, resolved children, their keys]: keys are built once per version
+    # (``Passport.key`` formats a string), not once per look-up. Iterative post-order DFS, grey set on ids.
+    root_key = root.key
+    stack: list[list[Any]] = [[root, root_key, [], []]]
     path: list[str] = [root.id]
     on_path = {root.id}
     root_children: list[Passport] = []
     while stack:
-        node, children = stack[-1]
+        node, key, children, keys = stack[-1]
         comps = node.composition.components
         if len(children) < len(comps):
             i = len(children)
             child = _resolve(resolve, node, i)
-            children.append(child)
             if child.id in on_path:
                 raise _cycle_error(path, node, i, child)
-            if child.key not in cache:
-                stack.append((child, []))
+            child_key = child.key
+            children.append(child)
+            keys.append(child_key)
+            if child_key not in cache:
+                stack.append([child, child_key, [], []])
                 path.append(child.id)
                 on_path.add(child.id)
             continue
@@ -293,9 +347,9 @@ def _accumulate(root: Passport, resolve: Resolver, cache: RollupCache) -> list[P
         if node is root:
             root_children = children
         acc, classes = _own(node.composition.materials)
-        for comp, child in zip(comps, children, strict=True):
-            _add(acc, classes, cache[child.key], comp.quantity)
-        cache[node.key] = (acc, classes)
+        for comp, child_key in zip(comps, keys, strict=True):
+            _add(acc, classes, cache[child_key], comp.quantity)
+        cache[key] = (acc, classes)
     return root_children
 
 
@@ -390,17 +444,21 @@ class LeafMaterial:
 
 def leaf_materials(passport: Passport, resolve: Resolver) -> list[LeafMaterial]:
     """Every leaf material of the assembly with its mass × the product of quantities above it, merged by
-    (name, class, CAS, origin, hazardous). Cycles and missing components are refused as in :func:`rollup`."""
-    _accumulate(passport, resolve, RollupCache())  # validates the graph (cycles, missing parts) first
+    (name, class, CAS, origin, hazardous). Cycles and missing components are refused as in :func:`rollup`.
+
+    Linear in the size of the graph: one multiplier per passport version (the sum over its paths of the
+    product of quantities), pushed down in topological order, then each version's materials once."""
+    graph = _walk(passport, resolve)
+    multiplier: dict[str, Decimal] = {passport.key: _ONE}
     merged: dict[tuple[str, str, str | None, str | None, bool], list[Decimal]] = {}
-    stack: list[tuple[Passport, Decimal]] = [(passport, _ONE)]
-    while stack:
-        node, factor = stack.pop()
-        for m in node.composition.materials:
-            key = (m.name, m.material_class, m.cas, m.origin_country, m.hazardous)
-            row = merged.setdefault(key, [_ZERO, _ZERO])
+    for key in reversed(graph.order):
+        factor = multiplier.pop(key, _ZERO)
+        for m in graph.nodes[key].composition.materials:
+            row = merged.setdefault(
+                (m.name, m.material_class, m.cas, m.origin_country, m.hazardous), [_ZERO, _ZERO]
+            )
             row[0] += m.mass_kg * factor
             row[1] += m.mass_kg * m.recycled_share * factor
-        for i, comp in enumerate(node.composition.components):
-            stack.append((_resolve(resolve, node, i), factor * comp.quantity))
+        for child, q in graph.kids[key]:
+            multiplier[child] = multiplier.get(child, _ZERO) + factor * q
     return [LeafMaterial(k[0], k[1], k[2], k[3], k[4], v[0], v[1]) for k, v in merged.items()]

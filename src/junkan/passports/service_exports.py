@@ -137,9 +137,9 @@ def issue_for_audience(
 
 def public_credential_by_gtin(
     uow: UnitOfWork, gtin: str, lot: str | None, serial: str | None
-) -> tuple[dict[str, Any] | None, str, str]:
-    """The stored public credential a GS1 key resolves to (walking up serial → lot → GTIN), its ETag and
-    passport id; ``None`` as credential when the version predates stored credentials."""
+) -> tuple[str | None, str, str]:
+    """The stored public credential (JSON text) a GS1 key resolves to, walking up serial → lot → GTIN,
+    with its ETag and passport id; ``None`` as credential for a version that predates stored ones."""
     try:
         g14 = validate_gtin(gtin)
     except InvalidInput as e:
@@ -149,7 +149,7 @@ def public_credential_by_gtin(
         for key in dict.fromkeys([(lot, serial), (lot, None), (None, None)]):
             found = repo.credential_by_gtin(g14, *key)
             if found is not None:
-                pid, _version, _status, digest, credential = found
+                pid, digest, credential = found
                 return credential, f'"{digest[:32]}.ld"', pid
     raise NotFound(f"no published passport for GTIN {g14}", code="gtin_not_found", field="gtin")
 
