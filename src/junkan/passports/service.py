@@ -91,6 +91,7 @@ __all__ = [
     "edit_draft",
     "explain",
     "get_passport",
+    "issuers",
     "list_passports",
     "load_graph",
     "lookup_gtin",
@@ -746,6 +747,16 @@ def list_passports(
         for s in res.items
     ]
     return Page(items, res.total, res.limit, res.offset)
+
+
+def issuers(uow: UnitOfWork, actor: Actor) -> list[tuple[int, str, str]]:
+    """Organisations with passports the actor may list (id, name ja, name en), for filters."""
+    p = actor.principal
+    with uow:
+        repo = PassportsRepo(uow.conn)
+        ids = repo.issuer_ids(viewer_org=p.org_id if p is not None else None)
+        names = repo.org_names(ids)
+    return sorted(((i, *names.get(i, (str(i), str(i)))) for i in ids), key=lambda r: r[2])
 
 
 def versions(uow: UnitOfWork, actor: Actor, passport_id: str) -> list[Summary]:

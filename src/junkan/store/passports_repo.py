@@ -476,6 +476,14 @@ class PassportsRepo:
         items = [_summary(r._mapping) for r in rows]
         return Page(items=items, total=int(total), limit=page.limit, offset=page.offset)
 
+    def issuer_ids(self, *, viewer_org: int | None) -> list[int]:
+        """Organisations with a non-draft passport (and the viewer's own, drafts included)."""
+        visible: ColumnElement[bool] = _NOT_DRAFT
+        if viewer_org is not None:
+            visible = or_(_NOT_DRAFT, passports.c.org_id == viewer_org)
+        rows = self.conn.execute(select(passports.c.org_id).where(visible).distinct())
+        return sorted(int(org) for (org,) in rows)
+
     def org_names(self, org_ids: Iterable[int]) -> dict[int, tuple[str, str]]:
         ids = sorted(set(org_ids))
         if not ids:

@@ -38,6 +38,7 @@ from junkan.web.passports_forms import (
     blank_form,
     document_from_form,
     errors_by_field,
+    form_field,
     form_from_passport,
 )
 from junkan.web.render import add_nav, form_csrf_ok, lang_of, principal_of, render
@@ -131,10 +132,29 @@ def _page_context(request: Request, view: service.PassportView) -> dict[str, Any
     pid = quote(view.passport.id, safe="")
     api = f"/api/v1/passports/{pid}"
     published = view.passport.status is not Status.DRAFT
+    explained = service.explain(view)
+    figures = explained.get("figures") or {}
+    by_class = figures.get("by_class") if isinstance(figures, dict) else None
+    classes_sorted = (
+        sorted(by_class, key=lambda c: (-Decimal(str(c["recycled_share"])), c["material_class"]))
+        if isinstance(by_class, list)
+        else []
+    )
+    class_rows = []
+    for c in classes_sorted:
+        e = (explained.get("by_class") or {}).get(c["material_class"])
+        if e is None or Decimal(str(c["recycled_share"])) == 0:
+            continue
+        mass, pre, post = (i["value"] for i in e["inputs"])
+        class_rows.append(
+            {"name": c["material_class"], "mass": mass, "pre": pre, "post": post, "share": e["value"]}
+        )
     return {
         "view": view,
         "doc": view.document,
-        "explained": service.explain(view),
+        "explained": explained,
+        "classes_sorted": classes_sorted,
+        "class_rows": class_rows,
         "tree": _tree(view, principal_of(request)),
         "digital_link": service.digital_link(view.passport, base_url=_base(request)),
         "api": api,
@@ -177,6 +197,7 @@ def list_page(
         page = service.list_passports(uow, _actor(request), PageRequest(50, 0))
     p = principal_of(request)
     query = urlencode({k: v for k, v in filters.items() if v})
+    issuers = service.issuers(uow, _actor(request))
     return render(
         request,
         "passports/list.html",
@@ -184,6 +205,7 @@ def list_page(
         page=page,
         filters=filters,
         query=query,
+        issuers=issuers,
         error=error,
         can_create=p is not None and not p.is_system and Scope.WRITE in p.scopes,
         **_helpers(),
@@ -206,6 +228,7 @@ def _form_page(
         status_code=status_code,
         form=form,
         errors=errors,
+        error_links=[(e, form_field(e.field)) for e in errors],
         by_field=errors_by_field(errors),
         mode=mode,
         pid=pid,

@@ -20,6 +20,7 @@ __all__ = [
     "blank_form",
     "document_from_form",
     "errors_by_field",
+    "form_field",
     "form_from_passport",
 ]
 
@@ -131,7 +132,7 @@ def document_from_form(form: Mapping[str, str], *, patch: bool) -> tuple[dict[st
     return doc, errors
 
 
-def _form_field(path: str) -> str:
+def form_field(path: str) -> str:
     """Which form field an error path belongs to (``identity.name.ja`` → ``name_ja``)."""
     head, _, rest = path.partition(".")
     head = head.split("[", 1)[0]
@@ -148,5 +149,5 @@ def errors_by_field(errors: list[FieldError]) -> dict[str, list[FieldError]]:
     """Errors grouped by form field ("" for those that belong to no single field)."""
     out: dict[str, list[FieldError]] = {}
     for e in errors:
-        out.setdefault(_form_field(e.field), []).append(e)
+        out.setdefault(form_field(e.field), []).append(e)
     return out
