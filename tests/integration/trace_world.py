@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import itertools
 from collections.abc import Iterable
 from decimal import Decimal
 
@@ -16,6 +17,7 @@ from junkan.trace.model import Event, EventKind, LotLine
 from junkan.trace.units import Quantity
 
 JST = dt.timezone(dt.timedelta(hours=9))
+_SEQ = itertools.count(1)
 T0 = dt.datetime(2025, 4, 1, 9, 0, tzinfo=JST)
 
 
@@ -28,7 +30,7 @@ class TraceWorld:
         self.actor: dict[str, Actor] = {}
         self.site: dict[str, int] = {}
         for name in names:
-            org_id, actor = world.org(name_en=f"{name} {id(self)}")
+            org_id, actor = world.org(name_en=f"{name} {next(_SEQ)}")
             self.org[name], self.actor[name] = org_id, actor
             self.site[name] = members.add_facility(
                 world.uow, actor, make_facility(org_id, name=f"{name} plant")

@@ -28,6 +28,7 @@ from sqlalchemy import (
     literal,
     or_,
     select,
+    tuple_,
     update,
 )
 from sqlalchemy.dialects import postgresql, sqlite
@@ -141,6 +142,21 @@ def _lot(row: Any) -> LotRow:
 class TraceRepo:
     def __init__(self, conn: Connection) -> None:
         self.conn = conn
+        self.pg = conn.dialect.name == "postgresql"
+
+    def _bulk(self, table: Any, rows: list[dict[str, Any]], *, ids: bool = False) -> list[int]:
+        """Insert many rows with one executemany; with ``ids`` on PostgreSQL, return their ids in order.
+
+        PostgreSQL returns ids from a batched ``INSERT … RETURNING`` ("insertmanyvalues"); SQLite would
+        fall back to one statement per row for RETURNING, so there the caller reads ids back by key.
+        """
+        if not rows:
+            return []
+        if self.pg and ids:
+            res = self.conn.execute(insert(table).returning(table.c.id, sort_by_parameter_order=True), rows)
+            return [r[0] for r in res]
+        self.conn.execute(insert(table), rows)
+        return []
 
     # organisations and sites ----------------------------------------------------------------------
     def site_ids(self, org_id: int) -> set[int]:
@@ -202,12 +218,14 @@ class TraceRepo:
         return out
 
     def insert_lots(self, rows: list[dict[str, Any]]) -> list[int]:
+        """Insert new lots in bulk and return their ids (read back by key on SQLite)."""
         if not rows:
             return []
-        res = self.conn.execute(
-            insert(trace_lots).returning(trace_lots.c.id, sort_by_parameter_order=True), rows
-        )
-        return [r[0] for r in res]
+        if self.pg:
+            return self._bulk(trace_lots, rows, ids=True)
+        self._bulk(trace_lots, rows)
+        ids = {k: r.id for k, r in self.lots_by_key(rows[0]["org_id"], [r["key"] for r in rows]).items()}
+        return [ids[r["key"]] for r in rows]
 
     def update_lots(self, rows: list[dict[str, Any]]) -> None:
         """rows: {b_id, b_last_time, b_created_kg}."""
@@ -233,10 +251,9 @@ class TraceRepo:
         """Absolute stock per (site, lot); zero removes the row."""
         gone = [(s, lot) for (s, lot), kg in values.items() if not kg]
         keep = [{"site_id": s, "lot_id": lot, "kg": kg} for (s, lot), kg in values.items() if kg]
-        for s, lot in gone:
-            self.conn.execute(
-                delete(trace_stock).where(trace_stock.c.site_id == s, trace_stock.c.lot_id == lot)
-            )
+        for part in _chunks(gone, 400):
+            pair = tuple_(trace_stock.c.site_id, trace_stock.c.lot_id)
+            self.conn.execute(delete(trace_stock).where(pair.in_(list(part))))
         if keep:
             dialect = postgresql if self.conn.dialect.name == "postgresql" else sqlite
             ins: Any = dialect.insert(trace_stock)
@@ -247,18 +264,18 @@ class TraceRepo:
 
     # events -----------------------------------------------------------------------------------------
     def insert_events(self, rows: list[dict[str, Any]]) -> list[int]:
-        res = self.conn.execute(
-            insert(trace_events).returning(trace_events.c.id, sort_by_parameter_order=True), rows
-        )
-        return [r[0] for r in res]
+        """Insert events in bulk and return their ids (read back by client id on SQLite)."""
+        if self.pg:
+            return self._bulk(trace_events, rows, ids=True)
+        self._bulk(trace_events, rows)
+        known = self.known_events(rows[0]["org_id"], [r["client_id"] for r in rows])
+        return [known[r["client_id"]][2] for r in rows]
 
     def insert_lines(self, rows: list[dict[str, Any]]) -> None:
-        if rows:
-            self.conn.execute(insert(trace_event_lines), rows)
+        self._bulk(trace_event_lines, rows)
 
     def insert_edges(self, rows: list[dict[str, Any]]) -> None:
-        if rows:
-            self.conn.execute(insert(trace_edges), rows)
+        self._bulk(trace_edges, rows)
 
     def event_row(self, org_id: int, client_id: str) -> dict[str, Any] | None:
         e = trace_events.c
@@ -478,8 +495,7 @@ class TraceRepo:
             self.conn.execute(insert(h).values(org_id=org_id, seq=seq, hash=digest))
 
     def insert_links(self, rows: list[dict[str, Any]]) -> None:
-        if rows:
-            self.conn.execute(insert(trace_ledger), rows)
+        self._bulk(trace_ledger, rows)
 
     def iter_links(self, org_id: int, *, chunk: int = 20_000) -> Iterator[list[LedgerLink]]:
         """The ledger in seq order, in chunks, each link carrying the payload rebuilt from its event row."""

@@ -62,9 +62,10 @@ class Inventory:
         """Apply events in order; returns how many were new (replays are counted out)."""
         return sum(1 for e in events if self.apply(e))
 
-    def apply(self, event: Event) -> bool:
-        """Apply one event; ``False`` when it is a replay of an event already applied (a no-op)."""
-        fp = fingerprint(event)
+    def apply(self, event: Event, *, fp: str | None = None) -> bool:
+        """Apply one event; ``False`` when it is a replay of an event already applied (a no-op).
+        ``fp`` is the event's fingerprint when the caller has computed it already."""
+        fp = fp or fingerprint(event)
         known = self.applied.get(event.id)
         if known is not None:
             if known == fp:

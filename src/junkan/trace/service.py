@@ -44,7 +44,7 @@ from junkan.store.trace_repo import EventFilter, LotRow, TraceRepo, event_from_p
 from junkan.store.uow import UnitOfWork
 from junkan.trace.inventory import Inventory, LotInfo
 from junkan.trace.ledger import ChainVerdict, LedgerLink, chain_record, verify_chain
-from junkan.trace.model import TRANSFORMATION_KINDS, Event, EventKind, canonical_payload, fingerprint
+from junkan.trace.model import TRANSFORMATION_KINDS, Event, EventKind, canonical_payload, payload_fingerprint
 from junkan.trace.provenance import LotGraph, downstream, upstream
 from junkan.trace.tabular import parse_rows
 from junkan.trace.trades import reconcile
@@ -148,10 +148,12 @@ def record_in_tx(
     known = repo.known_events(org_id, [e.id for e in events])
     fresh: list[tuple[int, Event, str]] = []
     batch_fp: dict[str, str] = {}
+    payloads: dict[int, dict[str, object]] = {}
     for i, e in enumerate(events):
         try:
             _check_event(e, org_id, sites)
-            fp = fingerprint(e)
+            payload = canonical_payload(e)
+            fp = payload_fingerprint(payload)
         except JunkanError as exc:
             raise _prefixed(exc, prefix(i), i) from None
         seen = known[e.id][0] if e.id in known else batch_fp.get(e.id)
@@ -171,6 +173,7 @@ def record_in_tx(
             continue
         batch_fp[e.id] = fp
         fresh.append((i, e, fp))
+        payloads[i] = payload
     if not fresh:
         return [Recorded(e.id, known[e.id][1], True, known[e.id][2]) for e in events]
 
@@ -185,9 +188,9 @@ def record_in_tx(
     before_stock = dict(inv.stock)
     created: dict[str, tuple[Event, LotInfo]] = {}
     added_kg: dict[str, Decimal] = {}
-    for i, e, _fp in fresh:
+    for i, e, fp in fresh:
         try:
-            inv.apply(e)
+            inv.apply(e, fp=fp)
         except JunkanError as exc:
             raise _prefixed(exc, prefix(i), i) from None
         for line in e.outputs:
@@ -245,8 +248,8 @@ def record_in_tx(
     prev: LedgerLink | None = None if head_seq == 0 else LedgerLink(head_seq, b"", b"", head_hash)
     event_rows: list[dict[str, Any]] = []
     link_rows: list[dict[str, Any]] = []
-    for _i, e, fp in fresh:
-        payload = canonical_payload(e)
+    for i, e, fp in fresh:
+        payload = payloads[i]
         link = chain_record(prev, (prev.seq + 1) if prev else 1, ledger_payload(payload, fp))
         prev = link
         event_rows.append(
