@@ -31,7 +31,8 @@ from junkan.errors import FieldError, ImportRejected, InvalidInput, JunkanError,
 from junkan.members.model import Principal, Scope
 from junkan.pagination import PageRequest
 from junkan.passports import service, service_exports, service_files
-from junkan.passports.disclosure import disclose, is_masked
+from junkan.passports.composition import leaf_materials
+from junkan.passports.disclosure import disclose, effective_audience, is_masked
 from junkan.passports.model import Audience, Status
 from junkan.web.i18n import translate
 from junkan.web.passports_forms import (
@@ -128,6 +129,36 @@ def _tree(view: service.PassportView, principal: Principal | None) -> list[dict[
     return nodes(view.document["composition"].get("components"), 0, (view.passport.id,))
 
 
+def _leaves(view: service.PassportView) -> dict[str, Any] | None:
+    """The whole product's materials (every part's, merged and multiplied out) as the viewer may see them,
+    for assemblies; ``None`` for a passport without components or one whose materials are withheld."""
+    if not view.passport.composition.components or view.rollup is None:
+        return None
+    if not view.shows("composition.materials"):
+        return None
+    leaves = sorted(leaf_materials(view.passport, view.graph.resolve), key=lambda m: (-m.mass_kg, m.name))
+    rows = [
+        {
+            "name": m.name,
+            "material_class": m.material_class,
+            "cas": m.cas,
+            "origin_country": m.origin_country,
+            "hazardous": m.hazardous,
+            "mass_kg": m.mass_kg,
+            "share": m.recycled_mass_kg / m.mass_kg,
+        }
+        for m in leaves
+    ]
+    rules = view.passport.disclosure_map()
+    mass_audience = effective_audience("composition.materials.mass_kg", rules)
+    return {
+        "rows": rows,
+        "show_mass": view.shows("composition.materials.mass_kg"),
+        "show_origin": view.shows("composition.materials.origin_country"),
+        "mass_mask": {"masked": True, "audience": mass_audience.value},
+    }
+
+
 def _page_context(request: Request, view: service.PassportView) -> dict[str, Any]:
     pid = quote(view.passport.id, safe="")
     api = f"/api/v1/passports/{pid}"
@@ -152,6 +183,7 @@ def _page_context(request: Request, view: service.PassportView) -> dict[str, Any
     return {
         "view": view,
         "doc": view.document,
+        "leaves": _leaves(view),
         "explained": explained,
         "classes_sorted": classes_sorted,
         "class_rows": class_rows,

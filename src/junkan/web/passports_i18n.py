@@ -72,6 +72,14 @@ register(
         "pp.contributions": ("構成要素ごとの寄与", "Contributions"),
         "pp.materials": ("材料", "Materials"),
         "pp.components": ("構成部品", "Components"),
+        "pp.all_materials": (
+            "製品全体の材料（部品を含む）",
+            "Materials of the whole product (parts included)",
+        ),
+        "pp.own_materials": (
+            "この製品自身の材料（部品を除く）",
+            "This product's own materials (parts excluded)",
+        ),
         "pp.composition": ("組成（部品表）", "Composition (bill of materials)"),
         "pp.quantity": ("数量", "Quantity"),
         "pp.cas": ("CAS番号", "CAS"),
