@@ -706,8 +706,11 @@ def _store_closes(
             for a, s, b, ph in items
         ]
     )
+    ends: dict[dt.date, list[int]] = {}
     for a, s, _, _ in items:
-        repo.update_account(a, closed_until=s.period.end)
+        ends.setdefault(s.period.end, []).append(a)
+    for end, ids in ends.items():
+        repo.set_closed_until(ids, end)
 
 
 def close_all(uow: UnitOfWork, actor: Actor, org_id: int | None, period_start: dt.date) -> dict[str, Any]:

@@ -99,6 +99,13 @@ class CustodyRepo:
             update(custody_accounts).where(custody_accounts.c.id == account_id).values(**values)
         )
 
+    def set_closed_until(self, account_ids: Sequence[int], end: dt.date) -> None:
+        for i in range(0, len(account_ids), 900):
+            part = list(account_ids[i : i + 900])
+            self.conn.execute(
+                update(custody_accounts).where(custody_accounts.c.id.in_(part)).values(closed_until=end)
+            )
+
     # holdings and registry ------------------------------------------------------------------------
     def holdings(self, account_id: int) -> list[Holding]:
         h = custody_holdings.c
