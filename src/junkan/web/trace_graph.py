@@ -105,7 +105,7 @@ def provenance_svg(
 
 def _cut(text: str, n: int) -> str:
     """At most ``n`` narrow-character widths (CJK characters count twice), with an ellipsis."""
-    used, out = 0, []
+    used, out = 0, list[str]()
     for ch in text:
         used += 2 if ord(ch) > 0x2E80 else 1
         if used > n:
