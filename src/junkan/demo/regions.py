@@ -67,6 +67,7 @@ def build_regions(engine: Engine, world: DemoWorld, say: Callable[[str], None]) 
             {"code": p.code, "name_ja": p.name_ja, "name_en": p.name_en, "area_km2": p.area_km2, "lat": p.lat,
              "lon": p.lon, "features": sorted(p.features), "neighbours": list(p.neighbours),
              "employment": dict(p.employment), "source": "デモ: 一般廃棄物処理実態調査の形式"},
+            demo=True,
         )  # fmt: skip
         for f in p.facilities:
             link = FACILITY_LINKS.get(f.id)
@@ -86,6 +87,9 @@ def build_regions(engine: Engine, world: DemoWorld, say: Callable[[str], None]) 
     comparison = demo_comparison_profiles(
         [(o["municipality_code"], o["name_ja"], o["name_en"]) for o in fillers]
     )
+    for p in comparison:
+        values = {"code": p.code, "name_ja": p.name_ja, "name_en": p.name_en, "source": p.source}
+        service.create_region(uow, system, values, demo=True)
     data = ("\ufeff" + profiles_csv(comparison)).encode("utf-8")
     service.import_statistics(uow, system, data, filename="demo_comparison_municipalities_FY2013-2022.csv")
     # 3. What a Waste 2.0: real data, when the shared folder is there

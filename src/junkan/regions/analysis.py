@@ -40,6 +40,7 @@ __all__ = [
     "IndicatorRow",
     "PeerStat",
     "PerspectiveView",
+    "PlatformNote",
     "ThemeView",
     "Trend",
     "TypologyView",
@@ -95,6 +96,15 @@ class Trend:
 
 
 @dataclass(frozen=True, slots=True)
+class PlatformNote:
+    """What the platform counted for one variable of the region, in both languages."""
+
+    variable: str
+    text_ja: str
+    text_en: str
+
+
+@dataclass(frozen=True, slots=True)
 class TypologyView:
     population_class: str
     industry: str
@@ -119,7 +129,7 @@ class Dashboard:
     perspectives: tuple[PerspectiveView, ...]
     trends: tuple[Trend, ...]
     typology: TypologyView
-    platform_notes: tuple[str, ...]
+    platform_notes: tuple[PlatformNote, ...]
     demo: bool
 
 
@@ -219,6 +229,7 @@ def analyse(
     year: int | None = None,
     activity: Sequence[PlatformInputs] = (),
     platform_notes: Mapping[str, Mapping[str, str]] | None = None,
+    platform_notes_ja: Mapping[str, Mapping[str, str]] | None = None,
     factors: Sequence[EmissionFactor] = (),
     peer_group: str = "kind",
     tree: IndicatorTree | None = None,
@@ -226,7 +237,8 @@ def analyse(
 ) -> Analysis:
     """Compute the dashboard of region ``code`` among ``profiles`` (its peers, itself included).
 
-    ``platform_notes`` maps region code → platform variable → what was counted (shown as the source).
+    ``platform_notes`` maps region code → platform variable → what was counted (shown as the source);
+    ``platform_notes_ja`` the same in Japanese for the pages.
     """
     tree = tree or load_indicator_tree()
     by_code = {p.code: p for p in profiles}
@@ -309,7 +321,11 @@ def analyse(
         perspectives=tuple(perspectives),
         trends=tuple(trends),
         typology=typology,
-        platform_notes=tuple(f"{k}: {v}" for k, v in sorted(notes.items()) if k in PLATFORM_FIELDS),
+        platform_notes=tuple(
+            PlatformNote(k, (platform_notes_ja or {}).get(code, {}).get(k, v), v)
+            for k, v in sorted(notes.items())
+            if k in PLATFORM_FIELDS
+        ),
         demo=focus.demo,
     )
     return Analysis(focus, result, dash, typ)

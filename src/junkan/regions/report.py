@@ -25,9 +25,39 @@ from junkan.regions.model import RegionProfile
 from junkan.regions.recommend import Recommendation
 from junkan.regions.scenario import METRICS, ScenarioResult
 
-__all__ = ["region_report_pdf", "region_report_xlsx"]
+__all__ = ["UNITS_JA", "region_report_pdf", "region_report_xlsx"]
 
 FONT = "HeiseiKakuGo-W5"
+# the indicator tree's units as a Japanese report writes them
+UNITS_JA = {
+    "g/person/day": "g/人/日",
+    "kg CO2e/person/yr": "kg-CO2e/人/年",
+    "per 10k people": "社/人口1万人",
+    "jobs per 10k people": "人/人口1万人",
+    "% of households": "%（世帯）",
+    "events per 10k people": "件/人口1万人",
+    "JPY/person/yr": "円/人/年",
+    "t/yr": "t/年",
+    "t CO2e/yr": "t-CO2e/年",
+    "JPY/yr": "円/年",
+    "persons": "人",
+    "households": "世帯",
+    "d/yr": "日/年",
+    "organisations": "組織",
+    "jobs": "人",
+    "events/yr": "件/年",
+    "share": "比率",
+    "kg CO2e/kg": "kg-CO2e/kg",
+    "percentage points": "ポイント",
+}
+_SCENARIO_UNITS_JA = {
+    "diverted_from_incineration_t": ("t/年", 1.0, 0),
+    "diverted_from_landfill_t": ("t/年", 1.0, 0),
+    "recycling_rate_change_pp": ("ポイント", 1.0, 1),
+    "ghg_avoided_t": ("t-CO2e/年", 1.0, 0),
+    "net_cost_jpy": ("百万円/年", 1e-6, 1),
+    "jobs": ("人", 1.0, 1),
+}
 _METRIC_JA = {
     "diverted_from_incineration_t": "焼却削減量(t)",
     "diverted_from_landfill_t": "埋立削減量(t)",
@@ -67,7 +97,7 @@ def _profile_rows(p: RegionProfile, year: int) -> list[list[str]]:
 
 
 def _indicator_rows(ind: IndicatorResult, code: str, year: int) -> list[list[str]]:
-    out = [["視点", "指標", "値", "単位", "同類型内パーセンタイル", "順位", "成熟度"]]
+    out = [["視点", "指標", "値", "単位", "比較対象内パーセンタイル", "順位", "成熟度"]]
     names = {p["id"]: p["name_ja"] for p in ind.tree.raw["perspectives"]}
     for d in ind.tree.indicators:
         v = ind.explain(d.id, code, year)
@@ -78,7 +108,7 @@ def _indicator_rows(ind: IndicatorResult, code: str, year: int) -> list[list[str
                 names[d.perspective],
                 d.name_ja,
                 _fmt(v.value, d.decimals),
-                d.unit,
+                UNITS_JA.get(d.unit, d.unit),
                 _fmt(v.percentile, 0),
                 rank,
                 level,
@@ -149,6 +179,7 @@ def region_report_xlsx(
 
 
 _CELL = ParagraphStyle("cell", fontName=FONT, fontSize=7.5, leading=9.5)
+_CELL_R = ParagraphStyle("cell_r", parent=_CELL, alignment=2)  # numbers align right
 
 
 def _pdf_text(text: str) -> str:
@@ -156,8 +187,13 @@ def _pdf_text(text: str) -> str:
     return text.replace("≤", "<=").replace("≥", ">=").replace("&", "&amp;").replace("<", "&lt;")
 
 
-def _table(rows: list[list[str]], widths: Sequence[float] | None = None) -> Table:
-    cells = [[Paragraph(_pdf_text(c), _CELL) for c in row] for row in rows]
+def _table(
+    rows: list[list[str]], widths: Sequence[float] | None = None, right: frozenset[int] = frozenset()
+) -> Table:
+    cells = [
+        [Paragraph(_pdf_text(c), _CELL_R if k in right and n else _CELL) for k, c in enumerate(row)]
+        for n, row in enumerate(rows)
+    ]
     t = Table(cells, colWidths=widths, repeatRows=1)
     t.setStyle(
         TableStyle(
@@ -178,6 +214,8 @@ def region_report_pdf(
     indicators: IndicatorResult,
     recommendations: Sequence[Recommendation],
     scenario: ScenarioResult | None = None,
+    *,
+    scenario_name: str | None = None,
 ) -> bytes:
     pdfmetrics.registerFont(UnicodeCIDFont(FONT))
     h1 = ParagraphStyle("h1", fontName=FONT, fontSize=16, leading=22)
@@ -190,14 +228,26 @@ def region_report_pdf(
     story: list[object] = [Paragraph(f"{profile.name_ja} 地域循環レポート(FY{year})", h1)]
     story += [Paragraph("1. 地域プロフィール", h2), _table(_profile_rows(profile, year), [60 * mm, 100 * mm])]
     story += [
-        Paragraph("2. 地域循環指標(同類型の地域との比較)", h2),
-        _table(_indicator_rows(indicators, profile.code, year)),
+        Paragraph("2. 地域循環指標(同じ種別の地域との比較)", h2),
+        _table(
+            _indicator_rows(indicators, profile.code, year),
+            [22 * mm, 56 * mm, 18 * mm, 24 * mm, 20 * mm, 15 * mm, 25 * mm],
+            right=frozenset({2, 4}),
+        ),
+        Paragraph(
+            "パーセンタイルは同じ種別の地域（この年度のデータがある地域）の中での相対位置（0=最下位、100=最上位）、"
+            "成熟度はそれを5段階（着手期・発展期・定着期・先進期・先導期）に分けたものです。"
+            "リサイクル率等の定義は環境省「一般廃棄物処理実態調査」、"
+            "GHG削減量は排出係数（US EPA WARM v16 等）によります。",
+            body,
+        ),
     ]
     story += [
         Paragraph("3. 推奨される循環モデル", h2),
         _table(
             _recommendation_rows(recommendations),
             [12 * mm, 62 * mm, 16 * mm, 16 * mm, 26 * mm, 26 * mm, 20 * mm],
+            right=frozenset({2, 4, 5, 6}),
         ),
     ]
     if recommendations:
@@ -207,17 +257,20 @@ def region_report_pdf(
         story += [Paragraph("・" + _pdf_text(s), body) for s in top.reasons_ja]
     if scenario is not None:
         last = len(scenario.years) - 1
-        rows = [["指標", "P10", "P50", "P90"]] + [
-            [_METRIC_JA[m], _fmt(q[0, last]), _fmt(q[1, last]), _fmt(q[2, last])]
-            for m, q in scenario.quantiles.items()
-        ]
+        rows = [["指標", "P10", "P50（中央値）", "P90", "単位"]]
+        for m, q in scenario.quantiles.items():
+            unit, k, dec = _SCENARIO_UNITS_JA.get(m, (METRICS.get(m, ""), 1.0, 1))
+            rows.append([_METRIC_JA[m].split("(")[0], *(_fmt(q[i, last] * k, dec) for i in range(3)), unit])
+        title = f"「{scenario_name}」" if scenario_name else ""
         story += [
-            Paragraph(f"4. シナリオ(FY{scenario.years[last]}、{scenario.draws:,}回のモンテカルロ)", h2),
-            _table(rows),
+            Paragraph(f"4. シナリオ{title}の効果(FY{scenario.years[last]})", h2),
+            _table(rows, [50 * mm, 30 * mm, 30 * mm, 30 * mm, 30 * mm], right=frozenset({1, 2, 3})),
+            Paragraph(
+                f"{scenario.draws:,}回のモンテカルロ試行によるP10・P50・P90(試行の80%がP10〜P90に入る)。"
+                "手法ごとの効果パラメータは、パイロットで実測されるまでの想定値です。",
+                body,
+            ),
         ]
-        story.append(
-            Paragraph("単位: " + "、".join(f"{_METRIC_JA[k]}={u}" for k, u in METRICS.items()), body)
-        )
     if profile.demo:
         story.append(Paragraph("※ この地域はデモ用の架空データです。", body))
     doc.build(story)

@@ -209,7 +209,12 @@ def _rows_to_profiles(rows: Iterable[Sequence[object]]) -> TabularImport:
             waste = WasteYear(**{k: values.get(k) for k in _WASTE_KEYS}).validate(field="waste")
         except (InvalidInput, TypeError) as e:
             errors.append(
-                RowError(n, getattr(e, "field", "waste") or "waste", getattr(e, "code", "bad"), str(e))
+                RowError(
+                    n,
+                    getattr(e, "field", "waste") or "waste",
+                    getattr(e, "code", "bad"),
+                    getattr(e, "message", str(e)),
+                )
             )
             continue
         d = data.setdefault(code, {"pop": {}, "hh": {}, "waste": {}, "area": None, "ja": "", "en": ""})

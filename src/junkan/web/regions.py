@@ -19,8 +19,10 @@ from junkan.pagination import PageRequest
 from junkan.regions import service
 from junkan.regions.analysis import PEER_GROUPS
 from junkan.regions.methods import load_methods
+from junkan.regions.report import UNITS_JA
 from junkan.regions.scenario import METRICS, ScenarioChoice
 from junkan.regions.service.access import is_operator
+from junkan.regions.tabular import COLUMNS
 from junkan.web.charts import Band, Series, fan_chart, line_chart
 from junkan.web.i18n import translate
 from junkan.web.regions_text import register_text
@@ -60,7 +62,22 @@ def num(v: float | None) -> str:
 
 
 def _page(request: Request, template: str, status_code: int = 200, **ctx: Any) -> HTMLResponse:
-    return render(request, template, status_code=status_code, fmt=fmt, num=num, zip=zip, **ctx)
+    lang = lang_of(request)
+
+    def unit(u: str) -> str:
+        return UNITS_JA.get(u, u) if lang == "ja" else u
+
+    def column(field: str) -> str:
+        """A row report's field as the header the officer's file uses (生活系ごみ排出量(t), ...)."""
+        key = field.removeprefix("waste.")
+        for k, ja, en, _ in COLUMNS:
+            if k == key:
+                return ja if lang == "ja" else en
+        return field
+
+    return render(
+        request, template, status_code=status_code, fmt=fmt, num=num, zip=zip, unit=unit, column=column, **ctx
+    )
 
 
 def _not_found(request: Request) -> HTMLResponse:
@@ -119,20 +136,33 @@ async def import_upload(
     return _page(request, "regions/import.html", status_code=201, report=report, rejected=None)
 
 
-def _scenario_charts(s: dict[str, Any], lang: str) -> list[tuple[str, Any]]:
-    res = s["result"] or {}
-    years = [float(y) for y in res.get("years", [])]
+# how a metric is shown: scale (yen as million yen) and decimals
+METRIC_SCALE = {"net_cost_jpy": 1e-6}
+METRIC_DECIMALS = {"recycling_rate_change_pp": 1, "jobs": 1, "net_cost_jpy": 1}
+
+
+def _scenario_table(res: dict[str, Any]) -> list[dict[str, Any]]:
+    """Per metric: scaled P10/P50/P90 series (for the table and the charts)."""
     out = []
-    for m in FAN_METRICS:
+    for m in METRICS:
         q = res.get("quantiles", {}).get(m)
         if not q:
             continue
-        title = translate(f"regions.metric.{m}", lang)
-        unit = translate(f"regions.unit.{m}", lang)
-        band = Band(
-            title, years, [x or 0.0 for x in q[0]], [x or 0.0 for x in q[1]], [x or 0.0 for x in q[2]]
-        )
-        out.append((m, fan_chart([band], title=f"{title} (P10–P50–P90)", unit=unit, height=220)))
+        k = METRIC_SCALE.get(m, 1.0)
+        scaled = [[None if x is None else x * k for x in row] for row in q]
+        out.append({"metric": m, "q": scaled, "decimals": METRIC_DECIMALS.get(m, 0)})
+    return out
+
+
+def _scenario_charts(table: list[dict[str, Any]], years: list[int], lang: str) -> list[tuple[str, Any]]:
+    out = []
+    xs = [float(y) for y in years]
+    for row in table:
+        if row["metric"] not in FAN_METRICS:
+            continue
+        title = translate(f"regions.metric.{row['metric']}", lang)
+        lo, mid, hi = ([x or 0.0 for x in r] for r in row["q"])
+        out.append((row["metric"], fan_chart([Band(title, xs, lo, mid, hi)], title=title, height=220)))
     return out
 
 
@@ -146,6 +176,7 @@ def scenario_page(request: Request, scenario_id: int) -> HTMLResponse:
         return _not_found(request)
     region = service.get_region(uow, actor, s["code"])
     lang = lang_of(request)
+    table = _scenario_table(s["result"] or {})
     cat = load_methods()
     names = {m.id: (m.number, m.name_ja if lang == "ja" else m.name_en) for m in cat.methods}
     p = actor.principal
@@ -155,7 +186,8 @@ def scenario_page(request: Request, scenario_id: int) -> HTMLResponse:
         "regions/scenario.html",
         s=s,
         region=region,
-        charts=_scenario_charts(s, lang),
+        table=table,
+        charts=_scenario_charts(table, (s["result"] or {}).get("years", []), lang),
         names=names,
         metrics=list(METRICS),
         can_publish=can_publish,
@@ -204,7 +236,6 @@ def pilot_page(request: Request, pilot_id: int) -> HTMLResponse:
                 ),
             ],
             title=f"{name} ({res.get('unit', '')})",
-            unit=res.get("unit", ""),
         )
     controls = {}
     if res.get("controls_used") or res.get("controls_excluded"):
@@ -264,8 +295,7 @@ def _trend_charts(d: Any, lang: str, name: str) -> list[tuple[str, Any, Any]]:
                 ),
             ],
             title=title,
-            unit=t.unit,
-            height=200,
+            height=220,
         )
         out.append((title, chart, t))
     return out

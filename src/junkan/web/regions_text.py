@@ -49,6 +49,10 @@ TEXT: dict[str, tuple[str, str]] = {
     "regions.show": ("表示", "Show"),
     "regions.compared_with": ("比較対象:", "Compared with"),
     "regions.regions_of": ("地域 —", "regions —"),
+    "regions.rank_note": (
+        "順位はこの年度のデータがある地域の中での順位です。",
+        "Ranks count the regions with data for this year.",
+    ),
     "regions.demo_note": ("デモ用の架空データです", "fictional demo data"),
     "regions.key_figures": ("主な指標", "Key figures"),
     "regions.peer_median": ("比較対象の中央値", "Peer median"),
@@ -118,7 +122,29 @@ TEXT: dict[str, tuple[str, str]] = {
         "Maturity splits the percentile among compared regions into five levels (starting, developing, "
         "established, advanced, leading): a relative scale, as no official absolute one exists yet.",
     ),
-    "regions.trends": ("推移", "Trends"),
+    "regions.trends": ("推移（比較対象の中央値と比較）", "Trends (against the peer median)"),
+    "regions.score_note": (
+        "視点スコアは、その視点の指標の百分位を重み付きで平均した値（0〜100、高いほど比較対象の中で良い）です。",
+        "A perspective's score is the weighted mean of its indicators' percentiles (0-100, higher is better "
+        "among the compared regions).",
+    ),
+    "regions.platform_intro": (
+        "次の値はプラットフォームに登録された会員・施設から自動で集計しています。",
+        "These figures are counted automatically from the members and facilities registered on the platform.",
+    ),
+    "regions.var.circular_businesses": ("循環型事業者数", "Circular businesses"),
+    "regions.var.circular_jobs": ("循環型雇用", "Circular jobs"),
+    "regions.var.reuse_repair_sharing_events": (
+        "リユース・リペア・シェアリング件数",
+        "Reuse/repair/sharing events",
+    ),
+    "regions.var.reuse_repair_sharing_t": ("リユース・リペア・シェアリング量", "Reuse/repair/sharing tonnes"),
+    "regions.var.group_collection_households": ("集団回収参加世帯", "Group-collection households"),
+    "regions.var.recyclables_collected_t": ("資源物回収量", "Recyclables collected"),
+    "regions.var.recyclables_processed_in_region_t": (
+        "域内で再資源化された量",
+        "Recyclables processed in region",
+    ),
     "regions.table": ("数値の表", "Table of values"),
     "regions.platform_data": ("プラットフォームのデータ", "Platform data"),
     "regions.facilities": ("施設", "Facilities"),
@@ -152,6 +178,7 @@ TEXT: dict[str, tuple[str, str]] = {
         "elements already in place and similar regions that run them.",
     ),
     "regions.recs_basis": ("効果の基準量", "Effects based on"),
+    "regions.rec_score": ("推奨スコア", "Recommendation score"),
     "regions.rank": ("順位", "Rank"),
     "regions.side.reuse": ("再利用", "Reuse"),
     "regions.side.recycling": ("再生利用", "Recycling"),
@@ -226,7 +253,10 @@ TEXT: dict[str, tuple[str, str]] = {
     "regions.unit.diverted_from_landfill_t": ("t/年", "t/yr"),
     "regions.unit.recycling_rate_change_pp": ("ポイント", "percentage points"),
     "regions.unit.ghg_avoided_t": ("t-CO2e/年", "t CO2e/yr"),
-    "regions.unit.net_cost_jpy": ("円/年", "JPY/yr"),
+    "regions.unit.net_cost_jpy": ("百万円/年", "M JPY/yr"),
+    "regions.generated": ("ごみ総排出量", "waste generated"),
+    "regions.incinerated": ("焼却量", "incinerated"),
+    "regions.recycling_rate": ("リサイクル率", "recycling rate"),
     "regions.unit.jobs": ("人", "jobs"),
     "regions.p_explain": (
         "P50は中央値、P10〜P90は試行の80%が入る範囲です。",
@@ -262,6 +292,11 @@ TEXT: dict[str, tuple[str, str]] = {
     "regions.no_pilots": ("表示できるパイロットはありません", "No pilots to show"),
     "regions.start": ("開始年度", "Start"),
     "regions.effect": ("効果", "Effect"),
+    "regions.pp": ("ポイント", "percentage points"),
+    "regions.effect_means": (
+        "パイロット開始後、比較対象の地域の変化を差し引いて、指標がこれだけ変わりました。",
+        "After the pilot started, the indicator changed by this much beyond the comparison regions' change.",
+    ),
     "regions.conclusion": ("結論", "Conclusion"),
     "regions.conclusive": ("効果を確認", "effect shown"),
     "regions.inconclusive": ("結論できない", "cannot conclude"),
@@ -348,6 +383,29 @@ TEXT: dict[str, tuple[str, str]] = {
     "regions.row": ("行", "Row"),
     "regions.column": ("列", "Column"),
     "regions.problem": ("問題と直し方", "Problem and fix"),
+    "regions.problems_found": (
+        "件の問題があるため、ファイル全体を取り込みませんでした。",
+        "problem(s) found: the whole file was not imported.",
+    ),
+    "regions.err.not_a_number": ("数値ではありません。未報告なら空欄にしてください。", ""),
+    "regions.err.missing_population": ("人口は全ての行に必要です。", ""),
+    "regions.err.negative_amount": ("負の値です。量は0以上で入力してください。", ""),
+    "regions.err.component_exceeds_total": (
+        "内訳が合計（ごみ総処理量）を超えています。単位（kgではなくt）と列を確認してください。",
+        "",
+    ),
+    "regions.err.duplicate_row": ("同じ団体・年度の行が2回あります。1行にしてください。", ""),
+    "regions.err.bad_year": ("年度は4桁の数字（例: 2022）で入力してください。", ""),
+    "regions.err.unknown_column": ("ひな形にない見出しです。ひな形の見出しを使ってください。", ""),
+    "regions.err.missing_column": ("必須の列（団体コード・年度・人口）がありません。", ""),
+    "regions.err.municipality_code_check_digit": (
+        "団体コードの検査数字が合いません。総務省の一覧から写し直してください。",
+        "",
+    ),
+    "regions.err.municipality_code_missing_check_digit": ("団体コードの検査数字（6桁目）がありません。", ""),
+    "regions.err.invalid_municipality_code": ("団体コードは検査数字つきの6桁です（例: 141003）。", ""),
+    "regions.err.name_mismatch": ("同じ団体コードで団体名が行ごとに異なります。", ""),
+    "regions.err.not_utf8": ("UTF-8のCSVではありません。Excelで「CSV UTF-8」として保存してください。", ""),
 }
 
 

@@ -65,6 +65,7 @@ class RegionWorld:
     neighbours: list[RegionProfile]
     activity: list[Any]
     notes: dict[str, dict[str, str]]
+    notes_ja: dict[str, dict[str, str]]
 
 
 def load_region_world(conn: Connection, code: str, *, now: Any) -> RegionWorld:
@@ -90,13 +91,14 @@ def load_region_world(conn: Connection, code: str, *, now: Any) -> RegionWorld:
         years = [y for y, v in p.population.items() if v is not None]
         if years:
             latest[p.code] = max(years)
-    activity, notes = to_inputs(figures, latest)
+    activity, notes, notes_ja = to_inputs(figures, latest)
     return RegionWorld(
         focus=merged[code],
         peers=peers,
         neighbours=[merged[c] for c in merged[code].neighbours if c in merged],
         activity=activity,
         notes=notes,
+        notes_ja=notes_ja,
     )
 
 
@@ -116,6 +118,7 @@ def _analysis(
         year=year,
         activity=world.activity,
         platform_notes=world.notes,
+        platform_notes_ja=world.notes_ja,
         factors=factors,
         peer_group=peer_group,
     )
@@ -207,7 +210,7 @@ def region_report(
     with uow:
         a, world = _analysis(uow.conn, actor, code, year=year, peer_group="kind", factors=factors)
         recs = _recommend(world, a.dashboard.year, RegionsRepo(uow.conn).published_pilot_methods())
-        scenario = None
+        scenario, scenario_name = None, None
         if scenario_id is not None:
             row = visible_scenario(RegionsRepo(uow.conn), actor, scenario_id)
             if row["code"] != code:
@@ -216,8 +219,11 @@ def region_report(
                     code="scenario_region_mismatch",
                     field="scenario_id",
                 )
-            scenario = scenario_result(row)
-    render = region_report_xlsx if fmt == "xlsx" else region_report_pdf
-    data = render(a.profile, a.dashboard.year, a.result, recs.recommendations, scenario)
+            scenario, scenario_name = scenario_result(row), str(row["name"])
+    args = (a.profile, a.dashboard.year, a.result, recs.recommendations, scenario)
+    if fmt == "xlsx":
+        data = region_report_xlsx(*args)
+    else:
+        data = region_report_pdf(*args, scenario_name=scenario_name)
     safe = re.sub(r"[^A-Za-z0-9_-]", "-", code)
     return f"junkan-region-{safe}-FY{a.dashboard.year}.{fmt}", data

@@ -96,6 +96,7 @@ class PlatformFigure:
     value: float
     note: str
     year: int | None = None
+    note_ja: str = ""  # the same note in Japanese for the pages (``note`` is the source text in the API)
 
 
 PlatformSource = Callable[[Connection, Sequence[RegionScope], dt.datetime], Iterable[PlatformFigure]]
@@ -144,12 +145,15 @@ def members_source(
             if OrgKind(str(e["kind"])).is_company and (e["why"] or _circular_sector(str(e["sector"] or "")))
         )
         shown = "、".join(circular[:8]) + (" …" if len(circular) > 8 else "")
+        day = now.date().isoformat()
         yield PlatformFigure(
             scope.code,
             "circular_businesses",
             float(len(circular)),
-            f"platform members located in the region as of {now.date().isoformat()}: {len(circular)} "
-            f"circular companies among {len(located)} organisations" + (f" ({shown})" if circular else ""),
+            f"platform members located in the region as of {day}: {len(circular)} circular companies "
+            f"among {len(located)} organisations" + (f" ({shown})" if circular else ""),
+            note_ja=f"{day}時点で地域内に所在する会員{len(located)}組織のうち循環型の企業{len(circular)}社"
+            + (f"（{shown}）" if circular else ""),
         )
 
 
@@ -165,24 +169,30 @@ def collect(conn: Connection, scopes: Sequence[RegionScope], now: dt.datetime) -
 
 def to_inputs(
     figures: Sequence[PlatformFigure], latest_year: Mapping[str, int]
-) -> tuple[list[PlatformInputs], dict[str, dict[str, str]]]:
-    """PlatformInputs per region-year and the notes that explain them (region → field → note).
+) -> tuple[list[PlatformInputs], dict[str, dict[str, str]], dict[str, dict[str, str]]]:
+    """PlatformInputs per region-year and the notes that explain them (region → field → note), in English
+    (the source text of the explanation) and in Japanese (for the pages).
 
     Two sources giving the same field for the same region-year add up (they count different things).
     """
     values: dict[tuple[str, int], dict[str, float]] = {}
     notes: dict[str, dict[str, str]] = {}
+    notes_ja: dict[str, dict[str, str]] = {}
     for f in figures:
         year = f.year if f.year is not None else latest_year.get(f.code)
         if year is None:
             continue
         slot = values.setdefault((f.code, year), {})
         slot[f.field] = slot.get(f.field, 0.0) + f.value
-        when = "" if f.year is not None else f"; counted against FY{year}, the latest year with statistics"
-        old = notes.setdefault(f.code, {}).get(f.field)
-        notes[f.code][f.field] = f"{old}; {f.note}{when}" if old else f"{f.note}{when}"
+        now = f.year is None
+        for book, text, when in (
+            (notes, f.note, f"; counted against FY{year}, the latest year with statistics" if now else ""),
+            (notes_ja, f.note_ja or f.note, f"（最新の統計年度 FY{year} の人口で算出）" if now else ""),
+        ):
+            old = book.setdefault(f.code, {}).get(f.field)
+            book[f.code][f.field] = f"{old}; {text}{when}" if old else f"{text}{when}"
     inputs = [PlatformInputs(code, year, **fields) for (code, year), fields in values.items()]
-    return inputs, notes
+    return inputs, notes, notes_ja
 
 
 def located_facilities(conn: Connection, scopes: Sequence[RegionScope]) -> dict[str, tuple[Facility, ...]]:

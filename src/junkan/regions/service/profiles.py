@@ -159,8 +159,13 @@ def _clean_profile_changes(changes: Mapping[str, Any]) -> dict[str, Any]:
     return out
 
 
-def create_region(uow: UnitOfWork, actor: Actor, values: Mapping[str, Any]) -> dict[str, Any]:
-    """Create a profile (a group, or a region before its first statistics import)."""
+def create_region(
+    uow: UnitOfWork, actor: Actor, values: Mapping[str, Any], *, demo: bool = False
+) -> dict[str, Any]:
+    """Create a profile (a group, or a region before its first statistics import).
+
+    ``demo`` flags fictional demo data (the demo builder), shown with a demo tag and noted in reports.
+    """
     code = str(values.get("code", "")).strip()
     code, kind = validate_region_id(code)
     changes = _clean_profile_changes({k: v for k, v in values.items() if k != "code"})
@@ -177,6 +182,7 @@ def create_region(uow: UnitOfWork, actor: Actor, values: Mapping[str, Any]) -> d
         members=tuple(changes.get("members") or ()),
         employment=dict(changes.get("employment") or {}),
         source=str(changes.get("source") or ""),
+        demo=demo,
     )
     if not profile.name_ja.strip() or not profile.name_en.strip():
         raise InvalidInput(
