@@ -403,13 +403,17 @@ class TraceRepo:
         ]
 
     # provenance -----------------------------------------------------------------------------------
-    def cone_edges(self, root: int, *, upstream: bool) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """Edges (parent, child, kg) of the lots reachable from ``root`` one way, in one recursive query."""
+    def _cone(self, root: int, *, upstream: bool) -> Any:
         ed = trace_edges.c
         near, far = (ed.child_lot_id, ed.parent_lot_id) if upstream else (ed.parent_lot_id, ed.child_lot_id)
         base = select(cast(literal(root), BigInteger).label("lot")).cte("cone", recursive=True)
         step = select(far.label("lot")).join(base, near == base.c.lot)
-        cone = base.union(step)
+        return base.union(step), near
+
+    def cone_edges(self, root: int, *, upstream: bool) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Edges (parent, child, kg) of the lots reachable from ``root`` one way, in one recursive query."""
+        cone, near = self._cone(root, upstream=upstream)
+        ed = trace_edges.c
         q = select(ed.parent_lot_id, ed.child_lot_id, ed.kg).where(near.in_(select(cone.c.lot)))
         rows = self.conn.execute(q).all()
         if not rows:
@@ -417,6 +421,29 @@ class TraceRepo:
             return e, e, np.empty(0)
         arr = np.array([(r[0], r[1], float(r[2])) for r in rows], dtype=np.float64)
         return arr[:, 0].astype(np.int64), arr[:, 1].astype(np.int64), arr[:, 2]
+
+    def cone_lots(self, root: int, *, upstream: bool) -> dict[int, LotRow]:
+        """The lots of the same cone (root included), in one recursive query."""
+        cone, _ = self._cone(root, upstream=upstream)
+        t = trace_lots.c
+        q = select(
+            t.id,
+            t.org_id,
+            t.key,
+            t.material,
+            t.grade,
+            t.created_kg,
+            t.source_kind,
+            t.root_lot_id,
+            t.created_at,
+        )
+        out: dict[int, LotRow] = {}
+        for i, org, key, material, grade, kg, kind, root_id, at in self.conn.execute(
+            q.where(t.id.in_(select(cone.c.lot)))
+        ):
+            # last_time is not read here (a trace does not need it): created_at stands in for it
+            out[i] = LotRow(i, org, key, material, grade, None, kg, kind, root_id, at, at)
+        return out
 
     # trades ---------------------------------------------------------------------------------------
     def trade(self, shipper: str, receiver: str, ref: str) -> dict[str, Any] | None:

@@ -48,6 +48,7 @@ from junkan.trace.model import TRANSFORMATION_KINDS, Event, EventKind, canonical
 from junkan.trace.provenance import LotGraph, downstream, upstream
 from junkan.trace.tabular import parse_rows
 from junkan.trace.trades import reconcile
+from junkan.trace.units import normalise_decimal
 from junkan.trace.untp_dte import Issuer, UriScheme, parse_dte, to_dte_credential
 
 __all__ = [
@@ -555,7 +556,7 @@ def provenance(
             raise NotFound(f"no lot '{key}' in organisation {org_id}", field="lot")
         parent, child, kg = repo.cone_edges(root.id, upstream=direction == "upstream")
         nodes = np.unique(np.concatenate([parent, child, np.array([root.id], dtype=np.int64)]))
-        info = repo.lots_by_id(nodes.tolist())
+        info = repo.cone_lots(root.id, upstream=direction == "upstream")
     index = {int(n): i for i, n in enumerate(nodes.tolist())}
     pi = np.searchsorted(nodes, parent)
     ci = np.searchsorted(nodes, child)
@@ -584,7 +585,7 @@ def provenance(
             "grade": lot.grade if own else None,
             "source_kind": lot.source_kind,
             "created_at": lot.created_at,
-            "kg": lot.created_kg if own else None,
+            "kg": Decimal(normalise_decimal(lot.created_kg)) if own else None,
             "share": round(share, 6),
             "min_depth": dmin,
             "max_depth": dmax,
