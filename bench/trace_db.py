@@ -21,7 +21,7 @@ import time
 from pathlib import Path
 
 import numpy as np
-from sqlalchemy import Engine, insert, select
+from sqlalchemy import Engine, insert, select, text
 
 sys.path.insert(0, str(Path(__file__).parent))
 from junkan.store.tables.trace import trace_edges, trace_events, trace_ledger, trace_ledger_heads, trace_lots
@@ -37,6 +37,12 @@ T0 = dt.datetime(2025, 4, 1, tzinfo=dt.UTC)
 
 def pct(xs: list[float], q: float) -> float:
     return float(np.percentile(xs, q))
+
+
+def analyze(engine: Engine) -> None:
+    """Planner statistics, as autovacuum (PostgreSQL) or a periodic ANALYZE (SQLite) keep them in service."""
+    with engine.begin() as c:
+        c.execute(text("ANALYZE"))
 
 
 def build_graph(
@@ -106,6 +112,7 @@ def build_graph(
                     )
                 ],
             )
+    analyze(engine)
     print(f"  graph: {n:,} lots in {tiers} tiers, {len(pairs):,} edges")
     return [f"T{tiers - 1}-{i}" for i in rng.integers((tiers - 1) * per, n, size=200)]
 
@@ -178,6 +185,7 @@ def bench_ledger(engine: Engine, n: int, repeat: int) -> None:
         for start in range(0, n, 20_000):
             c.execute(insert(trace_ledger), rows[start : start + 20_000])
         c.execute(insert(trace_ledger_heads).values(org_id=org, seq=prev.seq, hash=prev.hash))
+    analyze(engine)
     size = sum(len(r["canonical"]) for r in rows)
     del rows
     uow = UnitOfWork(engine)

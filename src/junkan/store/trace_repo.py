@@ -525,33 +525,34 @@ class TraceRepo:
         self._bulk(trace_ledger, rows)
 
     def iter_links(self, org_id: int, *, chunk: int = 20_000) -> Iterator[list[LedgerLink]]:
-        """The ledger in seq order, in chunks, each link carrying the payload rebuilt from its event row."""
+        """The ledger in seq order, in chunks (keyset on the unique (org, seq) index), each link carrying the
+        payload rebuilt from its event row."""
         lg, e = trace_ledger.c, trace_events.c
         last = None
         while True:
             q = (
-                select(lg.id, lg.seq, lg.prev_hash, lg.canonical, lg.hash, e.payload, e.fingerprint, e.kind)
+                select(lg.seq, lg.prev_hash, lg.canonical, lg.hash, e.payload, e.fingerprint)
                 .outerjoin(trace_events, e.id == lg.event_id)
                 .where(lg.org_id == org_id)
-                .order_by(lg.seq, lg.id)
+                .order_by(lg.seq)
                 .limit(chunk)
             )
             if last is not None:
-                q = q.where(or_(lg.seq > last[0], and_(lg.seq == last[0], lg.id > last[1])))
+                q = q.where(lg.seq > last)
             rows = self.conn.execute(q).all()
             if not rows:
                 return
             yield [
                 LedgerLink(
-                    seq=int(r[1]),
-                    prev_hash=bytes(r[2]),
-                    canonical=bytes(r[3]),
-                    hash=bytes(r[4]),
-                    payload=None if r[5] is None else ledger_payload(r[5], r[6]),
+                    seq=int(seq),
+                    prev_hash=bytes(prev),
+                    canonical=bytes(canonical),
+                    hash=bytes(digest),
+                    payload=None if payload is None else ledger_payload(payload, fp),
                 )
-                for r in rows
+                for seq, prev, canonical, digest, payload, fp in rows
             ]
-            last = (rows[-1][1], rows[-1][0])
+            last = rows[-1][0]
 
     def link_event_client_id(self, org_id: int, seq: int) -> str | None:
         lg, e = trace_ledger.c, trace_events.c
