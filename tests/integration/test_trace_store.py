@@ -633,3 +633,29 @@ def test_stock_always_equals_replayed_inventory(engine, data) -> None:
     assert got == inv.total_stock_kg()
     assert service.verify_ledger(tw.world.uow, tw.actor["a"], tw.org["a"])["ok"]
     _ = trace_trades
+
+
+@settings(max_examples=10, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    n=st.integers(2, 8),
+    at=st.integers(0, 7),
+    flip=st.integers(0, 255),
+    where=st.sampled_from(["canonical", "hash"]),
+)
+def test_a_tampered_ledger_never_verifies(engine, n, at, flip, where) -> None:
+    """Property: any single altered byte of any stored link is caught, at that link."""
+    tw = TraceWorld(World(engine), ("a",))
+    for i in range(n):
+        rec(tw, "a", tw.event("collect", "a", f"t{i}", day=i, outputs=(line(f"t{i}", 10 + i),)))
+    seq = at % n + 1
+    with tw.world.engine.begin() as c:
+        row = c.execute(
+            select(trace_ledger.c.id, trace_ledger.c[where]).where(
+                trace_ledger.c.org_id == tw.org["a"], trace_ledger.c.seq == seq
+            )
+        ).one()
+        blob = bytearray(row[1])
+        blob[flip % len(blob)] ^= 0x01
+        c.execute(update(trace_ledger).where(trace_ledger.c.id == row[0]).values({where: bytes(blob)}))
+    v = service.verify_ledger(tw.world.uow, tw.actor["a"], tw.org["a"])
+    assert not v["ok"] and v["broken_seq"] == seq
