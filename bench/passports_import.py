@@ -1,6 +1,6 @@
 """Benchmark: bulk import of 100,000 passports from CSV against a raw insert of the same rows.
 
-The import (``junkan.passports.service_files.import_file``) reads the CSV, checks every row (GTIN, CAS,
+The import (``junkan.passports.service.files.import_file``) reads the CSV, checks every row (GTIN, CAS,
 shares, units…), checks ids and component references against the database, then stores every passport in
 one transaction with one ``executemany`` per table, plus one audit row. The baseline, measured in the same
 run on a fresh copy of the same empty database, is the floor any import must pay: one ``executemany``
@@ -31,9 +31,10 @@ from sqlalchemy import Engine, create_engine, func, insert, select, text
 from junkan.actor import Actor
 from junkan.members import service as members
 from junkan.members.model import Organisation, OrgKind
-from junkan.passports import service_files, tabular
+from junkan.passports import tabular
 from junkan.passports.codec import passport_to_dict
 from junkan.passports.identifiers import gtin_check_digit
+from junkan.passports.service import files as service_files
 from junkan.store.engine import make_engine
 from junkan.store.migrate import upgrade
 from junkan.store.passports_repo import row_values

@@ -21,8 +21,10 @@ from junkan.credentials.service import verify_document
 from junkan.errors import Conflict, ImportRejected, InvalidInput, NotFound, PermissionDenied, RuleViolation
 from junkan.members.model import OrgKind, Role
 from junkan.pagination import PageRequest
-from junkan.passports import service, service_exports, service_files
+from junkan.passports import service
 from junkan.passports.model import Audience, Status
+from junkan.passports.service import exports as service_exports
+from junkan.passports.service import files as service_files
 from junkan.passports.tabular import COLUMNS
 from junkan.store.passports_repo import PassportsRepo
 from junkan.store.tables.passports import passport_components, passports

@@ -21,8 +21,10 @@ from junkan.api.idempotency import run_idempotent
 from junkan.api.members import page_body
 from junkan.errors import InvalidInput
 from junkan.pagination import PageRequest
-from junkan.passports import service, service_exports, service_files
+from junkan.passports import service
 from junkan.passports.model import Status
+from junkan.passports.service import exports as service_exports
+from junkan.passports.service import files as service_files
 
 __all__ = ["LD_JSON", "conditional", "router", "view_body"]
 

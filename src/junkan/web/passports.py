@@ -30,10 +30,12 @@ from junkan.api.passports import LD_JSON, LINKSET, conditional
 from junkan.errors import FieldError, ImportRejected, InvalidInput, JunkanError, NotFound
 from junkan.members.model import Principal, Scope
 from junkan.pagination import PageRequest
-from junkan.passports import service, service_exports, service_files
+from junkan.passports import service
 from junkan.passports.composition import leaf_materials
 from junkan.passports.disclosure import disclose, effective_audience, is_masked
 from junkan.passports.model import Audience, Status
+from junkan.passports.service import exports as service_exports
+from junkan.passports.service import files as service_files
 from junkan.web.i18n import translate
 from junkan.web.passports_forms import (
     blank_form,

@@ -1,5 +1,8 @@
 """Use cases of the passports context: drafts, publishing, versions, withdrawal, and reading with disclosure.
 
+The package's other modules: :mod:`.exports` (UNTP credentials, AAS, QR codes, linksets),
+:mod:`.files` (CSV/XLSX template, import and export) and :mod:`.issuing` (signing as the issuer).
+
 Tenant rules (enforced here, for every read and write):
 
 - A passport belongs to the organisation that created it (``issuer`` is its id). Passport ids are unique
@@ -55,7 +58,6 @@ from junkan.passports.codec import passport_from_dict, passport_to_dict
 from junkan.passports.composition import Explanation, Rollup, rollup
 from junkan.passports.disclosure import RANK, disclose, effective_audience, visible_audiences
 from junkan.passports.identifiers import build_digital_link, validate_gtin
-from junkan.passports.issuing import issue_credential
 from junkan.passports.model import (
     Audience,
     CarbonFootprint,
@@ -73,6 +75,7 @@ from junkan.passports.model import (
     Repairability,
     Status,
 )
+from junkan.passports.service.issuing import issue_credential
 from junkan.store import audit
 from junkan.store.members_repo import MembersRepo
 from junkan.store.passports_repo import PassportRow, PassportsRepo, Summary

@@ -21,9 +21,9 @@ from junkan.members.model import Scope
 from junkan.passports import aas, qr, versioning
 from junkan.passports.disclosure import RANK
 from junkan.passports.identifiers import passport_linkset, validate_gtin
-from junkan.passports.issuing import build_credential, issue_credential
 from junkan.passports.model import Audience, Status
 from junkan.passports.service import PassportView, digital_link, get_passport
+from junkan.passports.service.issuing import build_credential, issue_credential
 from junkan.store import audit
 from junkan.store.passports_repo import PassportsRepo
 from junkan.store.uow import UnitOfWork
