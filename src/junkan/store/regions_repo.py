@@ -173,7 +173,8 @@ class RegionsRepo:
         if not wanted:
             return []
         stats: dict[str, list[dict[str, Any]]] = defaultdict(list)
-        for r in self.conn.execute(select(region_stats).where(region_stats.c.code.in_(wanted))):
+        cols = [region_stats.c[k] for k in ("code", "year", *STAT_FIELDS)]
+        for r in self.conn.execute(select(*cols).where(region_stats.c.code.in_(wanted))):
             stats[r.code].append(dict(r._mapping))
         emp: dict[str, dict[str, float]] = defaultdict(dict)
         for r in self.conn.execute(select(region_industry).where(region_industry.c.code.in_(wanted))):
@@ -246,6 +247,26 @@ class RegionsRepo:
         q = select(region_stats).where(region_stats.c.code == code, region_stats.c.year == year)
         row = self.conn.execute(q).first()
         return dict(row._mapping) if row else None
+
+    def metas(self, codes: Sequence[str]) -> dict[str, dict[str, Any]]:
+        out: dict[str, dict[str, Any]] = {}
+        for i in range(0, len(codes), 500):
+            q = select(region_profiles).where(region_profiles.c.code.in_(list(codes[i : i + 500])))
+            out.update({r.code: dict(r._mapping) for r in self.conn.execute(q)})
+        return out
+
+    def stats_for(self, codes: Sequence[str]) -> dict[tuple[str, int], dict[str, Any]]:
+        """Every stored region-year of ``codes`` in a few queries (imports compare a whole file at once)."""
+        out: dict[tuple[str, int], dict[str, Any]] = {}
+        for i in range(0, len(codes), 500):
+            q = select(region_stats).where(region_stats.c.code.in_(list(codes[i : i + 500])))
+            out.update({(r.code, r.year): dict(r._mapping) for r in self.conn.execute(q)})
+        return out
+
+    def insert_stats_rows(self, rows: Sequence[Mapping[str, Any]]) -> None:
+        """Insert new region-years in one round trip (``executemany``)."""
+        if rows:
+            self.conn.execute(insert(region_stats), [dict(r) for r in rows])
 
     def put_stats(
         self,

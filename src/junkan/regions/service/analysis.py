@@ -82,7 +82,10 @@ def load_region_world(conn: Connection, code: str, *, now: Any) -> RegionWorld:
     every = list({p.code: p for p in [*peers, *extra.values()]}.values())
     facilities = located_facilities(conn, [scope_of(p) for p in every])
     merged = {
-        p.code: dataclasses.replace(p, facilities=p.facilities + facilities.get(p.code, ())) for p in every
+        p.code: dataclasses.replace(p, facilities=p.facilities + facilities[p.code])
+        if p.code in facilities
+        else p
+        for p in every
     }
     peers = [merged[p.code] for p in peers]
     figures = collect(conn, [scope_of(p) for p in peers], now)

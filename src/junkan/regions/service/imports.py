@@ -104,8 +104,10 @@ def _apply(
     """Which (profile, year) rows differ from the store, and which profiles are new or renamed."""
     changed: list[tuple[RegionProfile, int]] = []
     meta_changes: list[RegionProfile] = []
+    codes = [p.code for p in profiles]
+    metas, stored = repo.metas(codes), repo.stats_for(codes)
     for p in profiles:
-        meta = repo.get_meta(p.code)
+        meta = metas.get(p.code)
         if (
             meta is None
             or (p.name_ja and p.name_ja != meta["name_ja"])
@@ -115,7 +117,7 @@ def _apply(
             meta_changes.append(p)
         for year in sorted(set(p.population) | set(p.waste)):
             new = _values(p, year)
-            old = repo.get_stats(p.code, year)
+            old = stored.get((p.code, year))
             # a row whose figures are unchanged keeps the provenance of the import that set them
             if old is None or not all(_same(old[k], new[k]) for k in STAT_FIELDS):
                 changed.append((p, year))
@@ -142,8 +144,9 @@ def _write(
     run_id: int,
     source: str,
 ) -> None:
+    metas = repo.metas([p.code for p in meta_changes])
     for p in meta_changes:
-        meta = repo.get_meta(p.code)
+        meta = metas.get(p.code)
         if meta is None:
             repo.insert_profile(
                 dataclasses.replace(
@@ -163,13 +166,21 @@ def _write(
             if p.area_km2 is not None:
                 upd["area_km2"] = p.area_km2
             repo.update_profile(p.code, upd, now=actor.now)
+    stored = repo.stats_for(sorted({p.code for p, _ in changed}))
+    fresh = []
     for p, year in changed:
-        repo.put_stats(
-            p.code, year, _values(p, year), source=p.source or source, run_id=run_id, now=actor.now
-        )
+        values, src = _values(p, year), p.source or source
+        if (p.code, year) in stored:
+            repo.put_stats(p.code, year, values, source=src, run_id=run_id, now=actor.now)
+        else:
+            fresh.append({"code": p.code, "year": year, **values, "source": src, "import_run_id": run_id,
+                          "updated_at": actor.now})  # fmt: skip
+    repo.insert_stats_rows(fresh)
 
 
 def _check_writable(repo: RegionsRepo, actor: Actor, profiles: Sequence[RegionProfile]) -> None:
+    if is_operator(actor.principal):
+        return
     refused = []
     for p in profiles:
         meta = repo.get_meta(p.code)
