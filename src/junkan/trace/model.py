@@ -33,6 +33,7 @@ __all__ = [
     "canonical_payload",
     "fingerprint",
     "payload_fingerprint",
+    "payload_text",
 ]
 
 
@@ -204,5 +205,10 @@ def fingerprint(event: Event) -> str:
 
 def payload_fingerprint(payload: dict[str, object]) -> str:
     """:func:`fingerprint` of an already computed :func:`canonical_payload` (saves building it twice)."""
-    text = json.dumps(payload, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+    return hashlib.sha256(payload_text(payload).encode("utf-8")).hexdigest()
+
+
+def payload_text(payload: dict[str, object]) -> str:
+    """The canonical payload as compact JSON with sorted keys (what :func:`fingerprint` hashes). Payloads
+    hold only strings, lists and null with ASCII keys, so this is also their RFC 8785 (JCS) form."""
+    return json.dumps(payload, sort_keys=True, separators=(",", ":"), ensure_ascii=False)

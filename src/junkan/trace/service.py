@@ -40,11 +40,11 @@ from junkan.members.model import Principal, Scope
 from junkan.pagination import Page, PageRequest
 from junkan.store import audit
 from junkan.store.members_repo import MembersRepo
-from junkan.store.trace_repo import EventFilter, LotRow, TraceRepo, event_from_payload, ledger_payload
+from junkan.store.trace_repo import LEDGER_TYPE, EventFilter, LotRow, TraceRepo, event_from_payload
 from junkan.store.uow import UnitOfWork
 from junkan.trace.inventory import Inventory, LotInfo
-from junkan.trace.ledger import ChainVerdict, LedgerLink, chain_record, verify_chain
-from junkan.trace.model import TRANSFORMATION_KINDS, Event, EventKind, canonical_payload, payload_fingerprint
+from junkan.trace.ledger import GENESIS_HASH, ChainVerdict, LedgerLink, link_hash, verify_chain
+from junkan.trace.model import TRANSFORMATION_KINDS, Event, EventKind, canonical_payload, payload_text
 from junkan.trace.provenance import LotGraph, downstream, upstream
 from junkan.trace.tabular import parse_rows
 from junkan.trace.trades import reconcile
@@ -150,11 +150,13 @@ def record_in_tx(
     fresh: list[tuple[int, Event, str]] = []
     batch_fp: dict[str, str] = {}
     payloads: dict[int, dict[str, object]] = {}
+    texts: dict[int, str] = {}
     for i, e in enumerate(events):
         try:
             _check_event(e, org_id, sites)
             payload = canonical_payload(e)
-            fp = payload_fingerprint(payload)
+            text = payload_text(payload)
+            fp = hashlib.sha256(text.encode("utf-8")).hexdigest()
         except JunkanError as exc:
             raise _prefixed(exc, prefix(i), i) from None
         seen = known[e.id][0] if e.id in known else batch_fp.get(e.id)
@@ -175,6 +177,7 @@ def record_in_tx(
         batch_fp[e.id] = fp
         fresh.append((i, e, fp))
         payloads[i] = payload
+        texts[i] = text
     if not fresh:
         return [Recorded(e.id, known[e.id][1], True, known[e.id][2]) for e in events]
 
@@ -250,8 +253,7 @@ def record_in_tx(
     event_rows: list[dict[str, Any]] = []
     link_rows: list[dict[str, Any]] = []
     for i, e, fp in fresh:
-        payload = payloads[i]
-        link = chain_record(prev, (prev.seq + 1) if prev else 1, ledger_payload(payload, fp))
+        link = _link(prev, texts[i], fp)
         prev = link
         event_rows.append(
             {
@@ -263,7 +265,7 @@ def record_in_tx(
                 "counterparty": e.counterparty,
                 "counterparty_org_id": _counterparty_org(e, cps),
                 "shipment_ref": e.shipment_ref,
-                "payload": payload,
+                "payload": payloads[i],
                 "fingerprint": fp,
                 "seq": link.seq,
                 "recorded_at": actor.now,
@@ -336,6 +338,20 @@ def record_in_tx(
             seq, eid, first = stored[e.id]
             out.append(Recorded(e.id, seq, first != i, eid))
     return out
+
+
+def _link(prev: LedgerLink | None, text: str, fp: str) -> LedgerLink:
+    """The next ledger link for an event whose canonical payload text is ``text``.
+
+    Same bytes as ``chain_record(prev, seq, ledger_payload(payload, fp))`` — the JCS form of
+    ``{"event": payload, "fingerprint": fp, "type": LEDGER_TYPE}`` — assembled from the text already built
+    for the fingerprint instead of encoding the payload a second time (the integration tests check every
+    link with ``verify_chain(check_payloads=True)``, which re-canonicalises).
+    """
+    seq = prev.seq + 1 if prev else 1
+    prev_hash = prev.hash if prev else GENESIS_HASH
+    canonical = f'{{"event":{text},"fingerprint":"{fp}","type":"{LEDGER_TYPE}"}}'.encode()
+    return LedgerLink(seq, prev_hash, canonical, link_hash(prev_hash, canonical, seq))
 
 
 def _update_trades(conn: Any, actor: Actor, org_id: int, trades: list[tuple[Event, int]]) -> None:
