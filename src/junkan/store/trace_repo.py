@@ -224,7 +224,11 @@ class TraceRepo:
         if self.pg:
             return self._bulk(trace_lots, rows, ids=True)
         self._bulk(trace_lots, rows)
-        ids = {k: r.id for k, r in self.lots_by_key(rows[0]["org_id"], [r["key"] for r in rows]).items()}
+        ids: dict[str, int] = {}
+        t = trace_lots.c
+        for part in _chunks([r["key"] for r in rows]):
+            q = select(t.key, t.id).where(t.org_id == rows[0]["org_id"], t.key.in_(part))
+            ids.update({k: i for k, i in self.conn.execute(q)})
         return [ids[r["key"]] for r in rows]
 
     def update_lots(self, rows: list[dict[str, Any]]) -> None:
