@@ -8,7 +8,7 @@ from junkan.errors import ImportRejected
 from junkan.regions.tabular import parse_region_csv, parse_region_xlsx, template_csv, template_xlsx
 from junkan.regions.wastat import parse_city_data, parse_codebook, repair_mojibake, to_profile
 
-WAW = Path("/work/shared/data/what-a-waste-2.0")
+WAW = Path(__file__).resolve().parents[4] / "shared" / "data" / "what-a-waste-2.0"
 HEADER_EN = (
     "iso3c,region_id,country_name,income_id,city_name,population_population_number_of_people,"
     "total_msw_total_msw_generated_tons_year,waste_treatment_incineration_percent,"

@@ -30,7 +30,8 @@ from junkan.regions.panel import PlatformInputs, RegionPanel, build_panel, fisca
 from tests.unit.regions.regions_factories import make_profile, make_waste
 
 MAN = 1e4  # 万t -> t
-NATIONAL_CSV = Path("/work/shared/data/reference/national-indicators.csv")
+SHARED_DATA = Path(__file__).resolve().parents[4] / "shared" / "data"
+NATIONAL_CSV = SHARED_DATA / "reference" / "national-indicators.csv"
 
 
 def make_japan_fy2022(population: float = 125.6e6) -> RegionPanel:
