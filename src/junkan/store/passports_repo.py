@@ -2,7 +2,7 @@
 
 Documents are stored in the canonical ``passport_to_dict`` form; the listing columns (names, GTIN,
 category, status) are copies of document fields kept for indexes. ``digest`` is the SHA-256 of the
-document's sorted, compact JSON: the version digest behind ETags. Bulk inserts go through one
+document's compact JSON: the version digest behind ETags. Bulk inserts go through one
 ``executemany`` per table (:meth:`PassportsRepo.insert_many`), never one statement per row.
 """
 
@@ -68,8 +68,10 @@ _SUMMARY_COLUMNS = (
 
 
 def document_digest(document: Mapping[str, Any]) -> str:
-    """SHA-256 of the document as sorted, compact UTF-8 JSON (stable across databases)."""
-    text = json.dumps(document, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    """SHA-256 of the document as compact UTF-8 JSON in ``passport_to_dict``'s field order (that writer's
+    order is fixed, so no sorting is needed; the digest is always computed from a fresh document, never
+    from the database's copy, whose key order PostgreSQL's JSONB does not keep)."""
+    text = json.dumps(document, separators=(",", ":"), ensure_ascii=False)
     return hashlib.sha256(text.encode()).hexdigest()
 
 
