@@ -181,6 +181,21 @@ probe(
     body=lambda w: {},
 )
 probe("GET", "/audit", entitled=frozenset({"regulator"}))
+probe(
+    "POST",
+    "/members/{org_id}/partnerships",
+    form=True,
+    params=A,
+    body=lambda w: {"note": "x"},
+    writers=frozenset({"b", "regulator", "certifier"}),
+)
+probe(
+    "POST",
+    "/partnerships/{partnership_id}/{action}",
+    form=True,
+    body=lambda w: {},
+    params=lambda w: {"partnership_id": w.ids["partnership.pending"], "action": "revoke"},
+)
 probe("GET", "/api/v1/docs")
 probe("GET", "/healthz")
 

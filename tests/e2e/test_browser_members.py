@@ -51,3 +51,19 @@ def test_regulator_sees_overdue_members(browser, demo_server) -> None:
     page.get_by_text("Show the list").click()
     assert page.locator("#overdue-h ~ details").get_by_role("link", name="ShareLink Inc.").is_visible()
     shot(page, "members-overdue-en")
+
+
+def test_admin_accepts_a_partnership_request_in_the_browser(browser, demo_server) -> None:
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    page.goto(f"{demo_server}/login?lang=en")
+    page.get_by_label("E-mail").fill("admin@shinonome-electric.demo")
+    page.get_by_label("Password").fill(DEMO_PASSWORD)
+    page.locator("main button[type=submit]").click()
+    page.wait_for_url(f"{demo_server}/members")
+    page.locator("main table").nth(1).get_by_role("link", name="Shinonome Electric Corp.").click()
+    row = page.locator("tr", has=page.get_by_role("link", name="ShareLink Inc."))
+    assert row.locator(".tag").inner_text() == "requested"
+    row.get_by_role("button", name="Accept").click()
+    row = page.locator("tr", has=page.get_by_role("link", name="ShareLink Inc."))
+    assert row.locator(".tag").inner_text() == "accepted"
+    shot(page, "partnership-accepted-en")

@@ -165,9 +165,22 @@ def org_page(request: Request, org_id: int) -> HTMLResponse:
     p = actor.principal
     if p is not None and (p.org_id == org_id or p.org_kind.is_authority):
         obligations = service.org_obligations(uow, actor, org_id)
+    # Another organisation's admin may ask to partner when no request or partnership is open between them.
+    can_request = (
+        p is not None
+        and p.org_id != org_id
+        and Scope.ADMIN in p.scopes
+        and not any(
+            r["status"] in ("requested", "accepted")
+            and p.org_id in (r["requester_org_id"], r["partner_org_id"])
+            for r in service.list_partnerships(uow, actor, p.org_id)
+            if org_id in (r["requester_org_id"], r["partner_org_id"])
+        )
+    )
     return render(
         request,
         "members/org.html",
+        can_request=can_request,
         org=org,
         facilities=facilities,
         partnerships=partnerships,
@@ -176,6 +189,29 @@ def org_page(request: Request, org_id: int) -> HTMLResponse:
         charts=charts,
         obligations=obligations,
     )
+
+
+@router.post("/members/{org_id}/partnerships")
+def partnership_request(
+    request: Request, org_id: int, note: Annotated[str, Form()] = "", csrf_token: Annotated[str, Form()] = ""
+) -> Response:
+    if (r := _need_login(request)) is not None:
+        return r
+    form_csrf_ok(request, csrf_token)
+    service.request_partnership(get_uow(request), _actor(request), org_id, note.strip() or None)
+    return RedirectResponse(f"/members/{org_id}", status_code=303)
+
+
+@router.post("/partnerships/{partnership_id}/{action}")
+def partnership_action(
+    request: Request, partnership_id: int, action: str, csrf_token: Annotated[str, Form()] = ""
+) -> Response:
+    if (r := _need_login(request)) is not None:
+        return r
+    form_csrf_ok(request, csrf_token)
+    actor = _actor(request)
+    service.change_partnership(get_uow(request), actor, partnership_id, action)
+    return RedirectResponse(f"/members/{actor.signed_in.org_id}", status_code=303)
 
 
 @router.get("/tokens", response_class=HTMLResponse)
