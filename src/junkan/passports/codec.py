@@ -405,8 +405,13 @@ def _claim(r: Reader, c: Any, p: str) -> Claim | None:
     )
 
 
+_DEFAULT_RULES: Final = tuple(sorted(DEFAULT_DISCLOSURE.items()))
+
+
 def _disclosure(r: Reader, data: Mapping[str, Any]) -> tuple[tuple[str, Audience], ...]:
     obj = r.obj(data, "disclosure", "disclosure")
+    if not obj:
+        return _DEFAULT_RULES
     rules = dict(DEFAULT_DISCLOSURE)
     for path, audience in (obj or {}).items():
         chosen = r.choice({"a": audience}, "a", f"disclosure.{path}", Audience, None)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any, Final
 from urllib.parse import quote, unquote, urlsplit
 
@@ -82,6 +83,7 @@ def validate_gtin(value: str, *, field: str = "gtin") -> str:
     return gtin.zfill(14)
 
 
+@lru_cache(maxsize=4096)  # a file repeats the same few CAS numbers; failures raise and are not cached
 def validate_cas(value: str, *, field: str = "cas") -> str:
     """Check a CAS Registry Number (NNNNNNN-NN-R) and its check digit; return it unchanged."""
     match = _CAS.match(value.strip()) if isinstance(value, str) else None
@@ -116,6 +118,7 @@ def validate_country(value: str, *, field: str) -> str:
     return code
 
 
+@lru_cache(maxsize=4096)
 def normalise_category(scheme: str, code: str, *, field: str) -> str:
     """Check a product category code: UN CPC Ver. 2.1 (1-5 digits) or HS (2/4/6 digits, national up to 10)."""
     raw = code.strip() if isinstance(code, str) else ""

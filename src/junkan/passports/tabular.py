@@ -237,8 +237,13 @@ def iter_drafts(
             return group[0][0], None, _row_errors(errs, group, data)
 
     for number, raw in enumerate(iterator, start=first_row + 1):
-        row = {key: _clean(value) for key, value in zip(columns, raw, strict=False) if key is not None}
-        if not any(v is not None for v in row.values()):
+        # Only filled cells are kept (an empty cell reads as None through .get, like a missing one).
+        row = {
+            key: cell
+            for key, value in zip(columns, raw, strict=False)
+            if key is not None and (cell := _clean(value)) is not None
+        }
+        if not row:
             continue
         pid = row.get("passport_id")
         if pid is None:

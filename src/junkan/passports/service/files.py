@@ -10,9 +10,12 @@ inside one transaction, so a 100,000-passport file is one commit, not 100,000.
 
 from __future__ import annotations
 
+import gc
 import hashlib
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any, Final
 from zipfile import BadZipFile
 
@@ -23,7 +26,6 @@ from junkan.errors import ImportRejected, InvalidInput, NotFound, RowError
 from junkan.members.model import Scope
 from junkan.passports import tabular
 from junkan.passports.codec import passport_to_dict
-from junkan.passports.model import Passport
 from junkan.passports.service import check_passport_id
 from junkan.store import audit
 from junkan.store.members_repo import MembersRepo
@@ -88,11 +90,11 @@ def _xlsx_rows(content: bytes) -> Iterable[Sequence[Any]]:
         ) from None
 
 
-def _cycles(drafts: dict[str, tuple[int, Passport]]) -> list[RowError]:
+def _cycles(entries: dict[str, tuple[int, list[str]]]) -> list[RowError]:
     """Component cycles among the file's own passports (nothing stored can point into a new file)."""
     errors: list[RowError] = []
     state: dict[str, int] = {}  # 1 = on the current path, 2 = done
-    for start in drafts:
+    for start in entries:
         if state.get(start):
             continue
         stack: list[tuple[str, int]] = [(start, 0)]
@@ -100,17 +102,17 @@ def _cycles(drafts: dict[str, tuple[int, Passport]]) -> list[RowError]:
         state[start] = 1
         while stack:
             node, i = stack[-1]
-            comps = drafts[node][1].composition.components
+            comps = entries[node][1]
             if i < len(comps):
                 stack[-1] = (node, i + 1)
-                child = comps[i].passport_id
-                if child not in drafts:
+                child = comps[i]
+                if child not in entries:
                     continue
                 if state.get(child) == 1:
                     chain = [*path[path.index(child) :], child]
                     errors.append(
                         RowError(
-                            drafts[node][0],
+                            entries[node][0],
                             "component_passport_id",
                             "component_cycle",
                             f"component cycle {' → '.join(chain)}: a passport cannot contain itself; "
@@ -128,6 +130,24 @@ def _cycles(drafts: dict[str, tuple[int, Passport]]) -> list[RowError]:
     return errors
 
 
+@contextmanager
+def _cyclic_gc_paused() -> Iterator[None]:
+    """Pause the cyclic garbage collector while a file is parsed.
+
+    A big import allocates millions of small, acyclic objects (rows, documents); CPython's generational
+    collector would walk all the survivors again and again (a quarter of the import's time at 20,000
+    passports, more as files grow). Reference counting still frees everything; the collector resumes,
+    and runs once, afterwards.
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
 def _reject(errors: list[RowError]) -> ImportRejected:
     shown = sorted(errors, key=lambda e: e.row)[:MAX_ROW_ERRORS]
     more = f" (the first {MAX_ROW_ERRORS} are listed)" if len(errors) > MAX_ROW_ERRORS else ""
@@ -138,12 +158,14 @@ def _reject(errors: list[RowError]) -> ImportRejected:
     )
 
 
-def import_file(uow: UnitOfWork, actor: Actor, org_id: int, *, filename: str, content: bytes) -> ImportReport:
-    """Import every passport of the file as a draft of ``org_id``, or none (``ImportRejected``)."""
-    actor.signed_in.require(Scope.WRITE, org_id=org_id, action="import passports")
+def _parse(
+    content: bytes, org_id: int, stamp: str, now: datetime
+) -> tuple[str, dict[str, tuple[int, list[str]]], list[dict[str, Any]], list[RowError]]:
+    """Read and check every row; build each passport's table row at once (no passport kept in memory)."""
     fmt, rows = _rows(content)
     errors: list[RowError] = []
-    drafts: dict[str, tuple[int, Passport]] = {}
+    entries: dict[str, tuple[int, list[str]]] = {}  # id → (first row, component ids)
+    values: list[dict[str, Any]] = []
     for row, draft, row_errors in tabular.iter_drafts(rows, issuer=str(org_id)):
         errors.extend(row_errors)
         if draft is None:
@@ -153,62 +175,65 @@ def import_file(uow: UnitOfWork, actor: Actor, org_id: int, *, filename: str, co
         except InvalidInput as e:
             errors.append(RowError(row, "passport_id", e.code, e.message))
             continue
-        if draft.id in drafts:
+        if draft.id in entries:
             errors.append(
                 RowError(
                     row,
                     "passport_id",
                     "duplicate_passport_id",
-                    f"{draft.id} already appears at row {drafts[draft.id][0]}; keep a passport's rows "
+                    f"{draft.id} already appears at row {entries[draft.id][0]}; keep a passport's rows "
                     "together",
                 )
             )
             continue
-        drafts[draft.id] = (row, draft)
-    if not drafts and not errors:
+        entries[draft.id] = (row, [c.passport_id for c in draft.composition.components])
+        if not errors:  # once the file is refused, rows are only checked, not built
+            doc = passport_to_dict(draft)
+            doc["created_at"] = stamp
+            values.append(row_values(org_id, draft, now=now, document=doc))
+    if not entries and not errors:
         errors.append(
             RowError(2, "passport_id", "no_passports", "the file has no passport rows; fill in the template")
         )
+    return fmt, entries, values, errors
+
+
+def import_file(uow: UnitOfWork, actor: Actor, org_id: int, *, filename: str, content: bytes) -> ImportReport:
+    """Import every passport of the file as a draft of ``org_id``, or none (``ImportRejected``)."""
+    actor.signed_in.require(Scope.WRITE, org_id=org_id, action="import passports")
+    with _cyclic_gc_paused():
+        fmt, entries, values, errors = _parse(content, org_id, actor.now.isoformat(), actor.now)
     with uow:
         if MembersRepo(uow.conn).get_org(org_id) is None:
             raise NotFound(f"organisation {org_id} does not exist", field="org_id")
         repo = PassportsRepo(uow.conn)
-        for pid, owner in repo.owners(drafts).items():
+        for pid, owner in repo.owners(entries).items():
             fix = (
                 "it is already one of your passports; change it with a new version instead of importing it"
                 if owner == org_id
                 else "passport ids are unique across junkan; pick another (prefix it with your company name)"
             )
             errors.append(
-                RowError(drafts[pid][0], "passport_id", "passport_id_taken", f"{pid} is in use: {fix}")
+                RowError(entries[pid][0], "passport_id", "passport_id_taken", f"{pid} is in use: {fix}")
             )
-        refs = {c.passport_id for _, d in drafts.values() for c in d.composition.components}
-        known = repo.known_ids(refs - set(drafts), drafts_of=org_id)
-        for pid, (row, d) in drafts.items():
-            for c in d.composition.components:
-                if c.passport_id not in drafts and c.passport_id not in known:
+        refs = {ref for _, comps in entries.values() for ref in comps}
+        known = repo.known_ids(refs - set(entries), drafts_of=org_id)
+        for pid, (row, comps) in entries.items():
+            for ref in comps:
+                if ref not in entries and ref not in known:
                     errors.append(
                         RowError(
                             row,
                             "component_passport_id",
                             "component_not_found",
-                            f"component {c.passport_id!r} of {pid} is not a published passport nor one of "
+                            f"component {ref!r} of {pid} is not a published passport nor one of "
                             "yours; publish it first or fix the id",
                         )
                     )
-        errors.extend(_cycles(drafts))
+        errors.extend(_cycles(entries))
         if errors:
             raise _reject(errors)
-        now, stamp = actor.now, actor.now.isoformat()
-        values = []
-        for _, d in drafts.values():
-            doc = passport_to_dict(d)
-            doc["created_at"] = stamp
-            values.append(row_values(org_id, d, now=now, document=doc))
-        repo.insert_many(
-            values,
-            {pid: [c.passport_id for c in d.composition.components] for pid, (_, d) in drafts.items()},
-        )
+        repo.insert_many(values, {pid: comps for pid, (_, comps) in entries.items() if comps})
         digest = hashlib.sha256(content).hexdigest()
         audit.record(
             uow.conn,
@@ -217,10 +242,10 @@ def import_file(uow: UnitOfWork, actor: Actor, org_id: int, *, filename: str, co
             entity="passport_import",
             entity_id=(filename or "upload")[:120],
             org_id=org_id,
-            changes={"count": len(drafts), "format": fmt, "sha256": digest, "ids": list(drafts)[:100]},
+            changes={"count": len(entries), "format": fmt, "sha256": digest, "ids": list(entries)[:100]},
         )
         uow.commit()
-    return ImportReport(imported=len(drafts), format=fmt, sha256=digest, ids=list(drafts))
+    return ImportReport(imported=len(entries), format=fmt, sha256=digest, ids=list(entries))
 
 
 def export_table(
