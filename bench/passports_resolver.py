@@ -4,8 +4,9 @@ What a QR code scan by a machine costs: the GS1 Digital Link resolver finds the 
 of the GTIN (one indexed query, walking up serial → lot → GTIN) and answers its signed public UNTP
 credential with an ETag. The baseline, in the same process behind the same in-process ASGI transport, is a
 bare Starlette route answering the very same credential from memory. Rounds alternate between the two and
-the medians are compared: ``ratio`` = junkan / bare (goal ≥ 0.5). A second line shows the passport JSON
-(``GET /api/v1/passports/{id}``: disclosure, roll-up through the components) for reference.
+the medians are compared: ``ratio`` = junkan / bare (goal ≥ 0.5). Further lines show the passport JSON
+(``GET /api/v1/passports/{id}``: disclosure, roll-up through the components) and the same app's
+``/healthz`` — what any route of the app costs with the platform's middleware stack — for reference.
 
     .venv/bin/python bench/passports_resolver.py [--requests 2000] [--rounds 5] [--database-url URL]
 """
@@ -89,15 +90,21 @@ def main() -> None:
     app = create_app(settings)
     credential = asyncio.run(_fetch(app))
     bare = bare_app(credential)
-    ours, base, passport = [], [], []
+    ours, base, passport, health = [], [], [], []
     for _ in range(args.rounds):
         ours.append(asyncio.run(rate(app, f"/01/{WM_GTIN}", LD, args.requests)))
         base.append(asyncio.run(rate(bare, f"/01/{WM_GTIN}", LD, args.requests)))
+        health.append(asyncio.run(rate(app, "/healthz", {}, args.requests)))
         passport.append(asyncio.run(rate(app, f"/api/v1/passports/{WM}", {}, args.requests // 4)))
     x, y, z = statistics.median(ours), statistics.median(base), statistics.median(passport)
+    h = statistics.median(health)
     print(f"credential: {len(str(credential))} characters, signed: {'proof' in credential}")
     print(f"GET /01/{{gtin}} JSON-LD median {x:,.0f} req/s, bare Starlette {y:,.0f} req/s, ratio {x / y:.2f}")
     print(f"(GET /api/v1/passports/{{id}} with roll-up and disclosure: {z:,.0f} req/s, ratio {z / y:.2f})")
+    print(
+        f"(the same app's /healthz, its floor with every middleware: {h:,.0f} req/s, ratio {h / y:.2f}; "
+        f"the resolver reaches {x / h:.2f} of it)"
+    )
 
 
 async def _fetch(app: object) -> dict[str, object]:

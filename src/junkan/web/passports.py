@@ -199,6 +199,44 @@ def _page_context(request: Request, view: service.PassportView) -> dict[str, Any
     }
 
 
+# the resolver's routes come first: they are the busiest (every QR scan) and routes match in order
+async def _dispatch(
+    request: Request, gtin: str, lot: str | None, serial: str | None, link_type: str | None
+) -> Response:
+    # The JSON-LD answer is one indexed read of stored text. On embedded SQLite (a local file) that read
+    # takes less time than handing the request to the thread pool and back, so it runs inline; pages,
+    # linksets and any networked database go through the thread pool as usual.
+    if _wants(request, link_type) == "ld" and request.app.state.engine.dialect.name == "sqlite":
+        return _resolve(request, gtin, lot, serial, link_type)
+    return await run_in_threadpool(_resolve, request, gtin, lot, serial, link_type)
+
+
+@router.get("/01/{gtin}")
+async def resolve_gtin(request: Request, gtin: str, linkType: str | None = None) -> Response:
+    return await _dispatch(request, gtin, None, None, linkType)
+
+
+@router.get("/01/{gtin}/10/{lot}")
+async def resolve_lot(request: Request, gtin: str, lot: str, linkType: str | None = None) -> Response:
+    return await _dispatch(request, gtin, lot, None, linkType)
+
+
+@router.get("/01/{gtin}/21/{serial}")
+async def resolve_serial(request: Request, gtin: str, serial: str, linkType: str | None = None) -> Response:
+    return await _dispatch(request, gtin, None, serial, linkType)
+
+
+@router.get("/01/{gtin}/10/{lot}/21/{serial}")
+async def resolve_lot_serial(
+    request: Request,
+    gtin: str,
+    lot: str,
+    serial: str,
+    linkType: str | None = None,
+) -> Response:
+    return await _dispatch(request, gtin, lot, serial, linkType)
+
+
 # list -------------------------------------------------------------------------------------------
 @router.get("/passports", response_class=HTMLResponse)
 def list_page(
@@ -516,40 +554,3 @@ def _resolve(
             resp = _public_page(request, view)
     resp.headers["Link"] = link
     return resp
-
-
-async def _dispatch(
-    request: Request, gtin: str, lot: str | None, serial: str | None, link_type: str | None
-) -> Response:
-    # The JSON-LD answer is one indexed read of stored text. On embedded SQLite (a local file) that read
-    # takes less time than handing the request to the thread pool and back, so it runs inline; pages,
-    # linksets and any networked database go through the thread pool as usual.
-    if _wants(request, link_type) == "ld" and request.app.state.engine.dialect.name == "sqlite":
-        return _resolve(request, gtin, lot, serial, link_type)
-    return await run_in_threadpool(_resolve, request, gtin, lot, serial, link_type)
-
-
-@router.get("/01/{gtin}")
-async def resolve_gtin(request: Request, gtin: str, linkType: str | None = None) -> Response:
-    return await _dispatch(request, gtin, None, None, linkType)
-
-
-@router.get("/01/{gtin}/10/{lot}")
-async def resolve_lot(request: Request, gtin: str, lot: str, linkType: str | None = None) -> Response:
-    return await _dispatch(request, gtin, lot, None, linkType)
-
-
-@router.get("/01/{gtin}/21/{serial}")
-async def resolve_serial(request: Request, gtin: str, serial: str, linkType: str | None = None) -> Response:
-    return await _dispatch(request, gtin, None, serial, linkType)
-
-
-@router.get("/01/{gtin}/10/{lot}/21/{serial}")
-async def resolve_lot_serial(
-    request: Request,
-    gtin: str,
-    lot: str,
-    serial: str,
-    linkType: str | None = None,
-) -> Response:
-    return await _dispatch(request, gtin, lot, serial, linkType)
