@@ -11,6 +11,8 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+import threading
+from collections import OrderedDict
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Final
@@ -133,9 +135,31 @@ def _summary(m: Any) -> Summary:
     )
 
 
+#: Parsed versions by (id, version, digest). A stored document never changes without its digest changing,
+#: and passports are immutable values, so every request can share them (reads skip re-validating JSON).
+_PARSED: OrderedDict[tuple[str, int, str], Passport] = OrderedDict()
+_PARSED_MAX: Final = 4096
+_PARSED_LOCK: Final = threading.Lock()
+
+
+def _passport(m: Any) -> Passport:
+    key = (m["passport_id"], m["version"], m["digest"])
+    with _PARSED_LOCK:  # requests run in a thread pool
+        found = _PARSED.get(key)
+        if found is not None:
+            _PARSED.move_to_end(key)
+            return found
+    parsed = passport_from_dict(m["document"])
+    with _PARSED_LOCK:
+        _PARSED[key] = parsed
+        if len(_PARSED) > _PARSED_MAX:
+            _PARSED.popitem(last=False)
+    return parsed
+
+
 def _row(r: Any) -> PassportRow:
     m = r._mapping
-    return PassportRow(_summary(m), passport_from_dict(m["document"]), m["credential"])
+    return PassportRow(_summary(m), _passport(m), m["credential"])
 
 
 def row_values(
