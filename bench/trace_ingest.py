@@ -46,6 +46,7 @@ from junkan.store.tables.trace import (
     trace_lots,
     trace_stock,
 )
+from junkan.store.trace_repo import TraceRepo
 from junkan.store.uow import UnitOfWork
 from junkan.trace import service
 from junkan.trace.model import Event, EventKind, LotLine
@@ -148,10 +149,15 @@ def ours_record(engine: Engine, n: int) -> float:
     uow = UnitOfWork(engine)
     it = events(n, org, site)
     t0 = time.perf_counter()
+    k = 0
     while batch := [e for _, e in zip(range(1000), it, strict=False)]:
         with uow:
             service.record_in_tx(uow.conn, actor, org, batch)
             uow.commit()
+            k += 1
+            if k in (1, 4) or k % 50 == 0:  # as import_events does: statistics after bulk batches
+                TraceRepo(uow.conn).analyze()
+                uow.commit()
     return time.perf_counter() - t0
 
 

@@ -18,7 +18,9 @@ from sqlalchemy import (
     BigInteger,
     ColumnElement,
     Connection,
+    String,
     and_,
+    any_,
     bindparam,
     cast,
     delete,
@@ -28,10 +30,10 @@ from sqlalchemy import (
     literal,
     or_,
     select,
-    tuple_,
     update,
 )
 from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.dialects.postgresql import ARRAY
 
 from junkan.pagination import Page, PageRequest
 from junkan.store.tables.members import facilities, organizations
@@ -59,6 +61,14 @@ _CHUNK = 900  # stays under SQLite's bound-parameter limit for IN lists
 def _chunks(items: Sequence[Any], n: int = _CHUNK) -> Iterator[Sequence[Any]]:
     for i in range(0, len(items), n):
         yield items[i : i + n]
+
+
+def _in_clause(conn: Connection, col: Any, values: Sequence[Any], *, type_: Any) -> list[ColumnElement[bool]]:
+    """``col IN values`` as one condition per chunk: on PostgreSQL a single ``= ANY(array)`` (one plan for
+    any length), on SQLite IN lists under its bound-parameter limit."""
+    if conn.dialect.name == "postgresql":
+        return [col == any_(cast(bindparam(None, list(values), type_=ARRAY(type_)), ARRAY(type_)))]
+    return [col.in_(list(part)) for part in _chunks(list(values))]
 
 
 def event_from_payload(payload: Mapping[str, Any]) -> Event:
@@ -177,6 +187,15 @@ class TraceRepo:
         row = self.conn.execute(select(organizations.c.name_en).where(organizations.c.id == org_id)).first()
         return row[0] if row else str(org_id)
 
+    def analyze(self) -> None:
+        """Refresh planner statistics of the trace tables (PostgreSQL). Bulk loads outrun autovacuum: with
+        the stale statistics of a fresh table the planner scans an organisation's whole ledger by time
+        instead of probing (org, client id) — quadratic over an import. SQLite plans by its indexes."""
+        if self.pg:
+            self.conn.exec_driver_sql(
+                "ANALYZE trace_events, trace_lots, trace_stock, trace_event_lines, trace_ledger"
+            )
+
     # idempotency ------------------------------------------------------------------------------------
     def known_events(self, org_id: int, client_ids: Sequence[str]) -> dict[str, tuple[str, int, int]]:
         """client id -> (fingerprint, seq, row id) of events already recorded."""
@@ -192,8 +211,8 @@ class TraceRepo:
     # lots and stock ---------------------------------------------------------------------------------
     def lots_by_key(self, org_id: int, keys: Sequence[str]) -> dict[str, LotRow]:
         out: dict[str, LotRow] = {}
-        for part in _chunks(sorted(set(keys))):
-            q = select(trace_lots).where(trace_lots.c.org_id == org_id, trace_lots.c.key.in_(part))
+        for cond in _in_clause(self.conn, trace_lots.c.key, sorted(set(keys)), type_=String):
+            q = select(trace_lots).where(trace_lots.c.org_id == org_id, cond)
             out.update({r._mapping["key"]: _lot(r) for r in self.conn.execute(q)})
         return out
 
@@ -212,23 +231,27 @@ class TraceRepo:
         """(site id, lot id) -> kg."""
         out: dict[tuple[int, int], Decimal] = {}
         s = trace_stock.c
-        for part in _chunks(sorted(set(lot_ids))):
-            for r in self.conn.execute(select(s.site_id, s.lot_id, s.kg).where(s.lot_id.in_(part))):
+        for cond in _in_clause(self.conn, s.lot_id, sorted(set(lot_ids)), type_=BigInteger):
+            for r in self.conn.execute(select(s.site_id, s.lot_id, s.kg).where(cond)):
                 out[(r[0], r[1])] = _d(r[2])
         return out
 
     def insert_lots(self, rows: list[dict[str, Any]]) -> list[int]:
-        """Insert new lots in bulk and return their ids (read back by key on SQLite)."""
+        """Insert new lots with one executemany and read their ids back by key."""
         if not rows:
             return []
-        if self.pg:
-            return self._bulk(trace_lots, rows, ids=True)
         self._bulk(trace_lots, rows)
         ids: dict[str, int] = {}
         t = trace_lots.c
-        for part in _chunks([r["key"] for r in rows]):
-            q = select(t.key, t.id).where(t.org_id == rows[0]["org_id"], t.key.in_(part))
-            ids.update({k: i for k, i in self.conn.execute(q)})
+        for cond in _in_clause(self.conn, t.key, [r["key"] for r in rows], type_=String):
+            ids.update(
+                {
+                    k: i
+                    for k, i in self.conn.execute(
+                        select(t.key, t.id).where(t.org_id == rows[0]["org_id"], cond)
+                    )
+                }
+            )
         return [ids[r["key"]] for r in rows]
 
     def update_lots(self, rows: list[dict[str, Any]]) -> None:
@@ -255,9 +278,16 @@ class TraceRepo:
         """Absolute stock per (site, lot); zero removes the row."""
         gone = [(s, lot) for (s, lot), kg in values.items() if not kg]
         keep = [{"site_id": s, "lot_id": lot, "kg": kg} for (s, lot), kg in values.items() if kg]
-        for part in _chunks(gone, 400):
-            pair = tuple_(trace_stock.c.site_id, trace_stock.c.lot_id)
-            self.conn.execute(delete(trace_stock).where(pair.in_(list(part))))
+        by_site: dict[int, list[int]] = {}
+        for site, lot in gone:
+            by_site.setdefault(site, []).append(lot)
+        for site, lots in by_site.items():  # lot_id leads the primary key: an index lookup per chunk
+            for part in _chunks(lots):
+                self.conn.execute(
+                    delete(trace_stock).where(
+                        trace_stock.c.lot_id.in_(list(part)), trace_stock.c.site_id == site
+                    )
+                )
         if keep:
             dialect = postgresql if self.conn.dialect.name == "postgresql" else sqlite
             ins: Any = dialect.insert(trace_stock)
@@ -268,9 +298,7 @@ class TraceRepo:
 
     # events -----------------------------------------------------------------------------------------
     def insert_events(self, rows: list[dict[str, Any]]) -> list[int]:
-        """Insert events in bulk and return their ids (read back by client id on SQLite)."""
-        if self.pg:
-            return self._bulk(trace_events, rows, ids=True)
+        """Insert events with one executemany and read their ids back by (organisation, client id)."""
         self._bulk(trace_events, rows)
         known = self.known_events(rows[0]["org_id"], [r["client_id"] for r in rows])
         return [known[r["client_id"]][2] for r in rows]

@@ -1058,6 +1058,10 @@ def import_events(
                 )
             TraceRepo(uow.conn).update_run(run_id, events_applied=applied, events_replayed=replayed)
             uow.commit()
+            batches = done // batch_size
+            if batches in (1, 4) or batches % 50 == 0:  # statistics for the planner as the tables grow
+                TraceRepo(uow.conn).analyze()
+                uow.commit()
         batch.clear()
         if progress:
             progress(done, total)
