@@ -35,18 +35,22 @@ STATIC = Path(__file__).parent / "web" / "static"
 
 
 class BodyLimit:
-    """Refuse request bodies over ``limit`` bytes with a 413 problem, before any handler reads them."""
+    """Refuse request bodies over the limit with a 413 problem, before any handler reads them: ``limit`` for
+    JSON and forms, ``upload_limit`` for file uploads (multipart), which bulk imports need."""
 
-    def __init__(self, app: ASGIApp, limit: int) -> None:
-        self.app, self.limit = app, limit
+    def __init__(self, app: ASGIApp, limit: int, upload_limit: int) -> None:
+        self.app, self.limit, self.upload_limit = app, limit, upload_limit
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        declared = dict(scope.get("headers") or []).get(b"content-length")
-        if declared is not None and declared.isdigit() and int(declared) > self.limit:
-            await self._too_large(scope, receive, send)
+        headers = dict(scope.get("headers") or [])
+        upload = headers.get(b"content-type", b"").startswith(b"multipart/form-data")
+        limit = self.upload_limit if upload else self.limit
+        declared = headers.get(b"content-length")
+        if declared is not None and declared.isdigit() and int(declared) > limit:
+            await self._too_large(scope, receive, send, limit)
             return
         seen = 0
 
@@ -55,21 +59,21 @@ class BodyLimit:
             msg = await receive()
             if msg["type"] == "http.request":
                 seen += len(msg.get("body", b""))
-                if seen > self.limit:
+                if seen > limit:
                     raise _TooLarge
             return msg
 
         try:
             await self.app(scope, counting, send)
         except _TooLarge:
-            await self._too_large(scope, receive, send)
+            await self._too_large(scope, receive, send, limit)
 
-    async def _too_large(self, scope: Scope, receive: Receive, send: Send) -> None:
+    async def _too_large(self, scope: Scope, receive: Receive, send: Send, limit: int) -> None:
         resp = problem(
             413,
             code="body_too_large",
-            detail=f"the request body is over {self.limit} bytes; "
-            "split the upload or use the bulk import endpoints",
+            detail=f"the request body is over {limit} bytes; send files as a multipart upload "
+            "(JUNKAN_MAX_UPLOAD_BYTES) or split them",
         )
         await resp(scope, receive, send)
 
@@ -152,7 +156,7 @@ def create_app(settings: Settings | None = None, *, engine: Engine | None = None
     app.add_exception_handler(JunkanError, junkan_error)
     app.state.principal_cache = PrincipalCache(ttl=settings.principal_cache_seconds)
     app.add_middleware(Headers, cache=app.state.principal_cache)
-    app.add_middleware(BodyLimit, limit=settings.max_body_bytes)
+    app.add_middleware(BodyLimit, limit=settings.max_body_bytes, upload_limit=settings.max_upload_bytes)
 
     app.mount("/static/swagger", StaticFiles(directory=swagger_ui_bundle.swagger_ui_path), name="swagger")
     app.mount("/static", StaticFiles(directory=str(STATIC)), name="static")

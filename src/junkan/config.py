@@ -38,6 +38,11 @@ class Settings(BaseSettings):
     principal_cache_seconds: float = Field(
         default=5.0, ge=0, le=300, description="How long an API token's principal is cached (0 = never)."
     )
+    max_upload_bytes: int = Field(
+        default=200 * 1024 * 1024,
+        ge=1024,
+        description="Largest file upload (multipart) accepted, e.g. imports.",
+    )
     max_body_bytes: int = Field(
         default=5 * 1024 * 1024, ge=1024, description="Largest request body accepted."
     )

@@ -223,3 +223,21 @@ def test_secrets_never_reach_the_logs(app_client: TestClient, caplog) -> None:
     app_client.get("/api/v1/me", headers=bearer(new["token"] + "x"))
     for secret in (PASSWORD, "a wrong password!", token, new["token"]):
         assert secret not in caplog.text
+
+
+def test_uploads_have_their_own_larger_limit(sqlite_engine) -> None:
+    from junkan.app import create_app
+    from junkan.config import Settings
+
+    settings = Settings(
+        database_url=str(sqlite_engine.url), secret_key="k" * 40, max_body_bytes=2048, max_upload_bytes=8192
+    )
+    with TestClient(create_app(settings, engine=sqlite_engine)) as client:
+        big_json = client.post(
+            "/api/v1/session", content=b"{" + b" " * 4000 + b"}", headers={"content-type": "application/json"}
+        )
+        assert big_json.status_code == 413
+        upload = client.post("/api/v1/session", files={"f": ("a.csv", b"x" * 4000)})
+        assert upload.status_code != 413  # under the upload limit: reaches the route (which rejects the form)
+        too_big = client.post("/api/v1/session", files={"f": ("a.csv", b"x" * 9000)})
+        assert too_big.status_code == 413 and "JUNKAN_MAX_UPLOAD_BYTES" in too_big.json()["detail"]
