@@ -12,7 +12,7 @@ from fastapi import APIRouter, Query, Request, Response
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict, Field
 
-from junkan.api.deps import SESSION_COOKIE, ActorDep, SettingsDep, UowDep
+from junkan.api.deps import SESSION_COOKIE, ActorDep, SettingsDep, UowDep, run_read
 from junkan.api.idempotency import run_idempotent
 from junkan.members import auth, service
 from junkan.members.model import Facility, FacilityKind, Organisation, OrgKind, Role, Scope
@@ -166,8 +166,8 @@ def create_organization(body: OrgIn, request: Request, uow: UowDep, actor: Actor
 
 
 @router.get("/organizations/{org_id}")
-def get_organization(org_id: int, uow: UowDep, actor: ActorDep) -> dict[str, Any]:
-    return service.get_org(uow, actor, org_id)
+async def get_organization(org_id: int, request: Request, uow: UowDep, actor: ActorDep) -> dict[str, Any]:
+    return await run_read(request, service.get_org, uow, actor, org_id)
 
 
 @router.patch("/organizations/{org_id}")
