@@ -14,6 +14,7 @@ Reading profiles and statistics is open to everyone (public reference data); wri
 
 from __future__ import annotations
 
+from junkan.regions.service import platform_trace  # noqa: F401  (registers the trace platform source)
 from junkan.regions.service.analysis import (
     RecommendationSet,
     load_factors,

@@ -14,12 +14,19 @@ Registered now:
   sector naming recycling, reuse, repair, sharing or rental) → ``circular_businesses``. A region where
   no organisation at all is located gets no figure (missing), never zero.
 
-Planned: the trace context registers a source counting repair/reuse/remanufacture/share events and their
-mass at facilities in the region (``reuse_repair_sharing_events``/``_t``), and custody the recyclables
-collected and first processed in the region; the service fills whatever the registered sources return.
+- ``trace`` (``platform_trace``): repair/reuse/remanufacture events and their mass at facilities in the
+  region (``reuse_repair_sharing_events``/``_t``), and the recyclables collected there and first treated
+  in the region (``recyclables_collected_t``/``recyclables_processed_in_region_t``), per fiscal year,
+  suppressed when fewer than two organisations contribute.
+
+The service fills whatever the registered sources return.
 
 A figure with ``year=None`` describes the platform *now*; :func:`to_inputs` assigns it to the region's
-latest statistics year (the population it is divided by) and says so in the explanation.
+latest statistics year (the population it is divided by) and says so in the explanation. A figure dated
+after that year (statistics are published a year or two late) has no population to be divided by: the
+latest such year is counted against the latest statistics year the same way, unless a figure is dated
+that year itself; earlier ones are left out. A figure whose value is NaN is a suppressed or unknown
+value: it stays missing and its note says why.
 
 Platform facilities also join the region's facility list (for the recycling-hub typology and the
 preconditions of circulation methods): public member facilities of kinds that are waste facilities,
@@ -178,13 +185,25 @@ def to_inputs(
     values: dict[tuple[str, int], dict[str, float]] = {}
     notes: dict[str, dict[str, str]] = {}
     notes_ja: dict[str, dict[str, str]] = {}
+    beyond: dict[tuple[str, str], int] = {}
+    at_latest: set[tuple[str, str]] = set()
     for f in figures:
-        year = f.year if f.year is not None else latest_year.get(f.code)
+        last = latest_year.get(f.code)
+        if f.year is not None and last is not None and f.year > last:
+            beyond[(f.code, f.field)] = max(f.year, beyond.get((f.code, f.field), f.year))
+        elif f.year is not None and f.year == last:
+            at_latest.add((f.code, f.field))
+    for f in figures:
+        last = latest_year.get(f.code)
+        carried = f.year is not None and last is not None and f.year > last
+        if carried and ((f.code, f.field) in at_latest or beyond[(f.code, f.field)] != f.year):
+            continue
+        year = last if carried else f.year if f.year is not None else last
         if year is None:
             continue
         slot = values.setdefault((f.code, year), {})
         slot[f.field] = slot.get(f.field, 0.0) + f.value
-        now = f.year is None
+        now = f.year is None or carried
         for book, text, when in (
             (notes, f.note, f"; counted against FY{year}, the latest year with statistics" if now else ""),
             (notes_ja, f.note_ja or f.note, f"（最新の統計年度 FY{year} の人口で算出）" if now else ""),
