@@ -454,11 +454,10 @@ class TraceRepo:
         arr = np.array([(r[0], r[1], float(r[2])) for r in rows], dtype=np.float64)
         return arr[:, 0].astype(np.int64), arr[:, 1].astype(np.int64), arr[:, 2]
 
-    def cone_lots(self, root: int, *, upstream: bool) -> dict[int, LotRow]:
-        """The lots of the same cone (root included), in one recursive query."""
-        cone, _ = self._cone(root, upstream=upstream)
+    def trace_lots_by_id(self, ids: Sequence[int]) -> dict[int, LotRow]:
+        """The columns a provenance trace shows, for the lots of a cone (by primary key, no recursion)."""
         t = trace_lots.c
-        q = select(
+        cols = (
             t.id,
             t.org_id,
             t.key,
@@ -470,11 +469,12 @@ class TraceRepo:
             t.created_at,
         )
         out: dict[int, LotRow] = {}
-        for i, org, key, material, grade, kg, kind, root_id, at in self.conn.execute(
-            q.where(t.id.in_(select(cone.c.lot)))
-        ):
-            # last_time is not read here (a trace does not need it): created_at stands in for it
-            out[i] = LotRow(i, org, key, material, grade, None, kg, kind, root_id, at, at)
+        for cond in _in_clause(self.conn, t.id, list(ids), type_=BigInteger):
+            for i, org, key, material, grade, kg, kind, root_id, at in self.conn.execute(
+                select(*cols).where(cond)
+            ):
+                # last_time is not read here (a trace does not need it): created_at stands in for it
+                out[i] = LotRow(i, org, key, material, grade, None, kg, kind, root_id, at, at)
         return out
 
     # trades ---------------------------------------------------------------------------------------

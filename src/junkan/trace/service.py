@@ -572,7 +572,7 @@ def provenance(
             raise NotFound(f"no lot '{key}' in organisation {org_id}", field="lot")
         parent, child, kg = repo.cone_edges(root.id, upstream=direction == "upstream")
         nodes = np.unique(np.concatenate([parent, child, np.array([root.id], dtype=np.int64)]))
-        info = repo.cone_lots(root.id, upstream=direction == "upstream")
+        info = repo.trace_lots_by_id(nodes.tolist())
     index = {int(n): i for i, n in enumerate(nodes.tolist())}
     pi = np.searchsorted(nodes, parent)
     ci = np.searchsorted(nodes, child)
