@@ -61,7 +61,7 @@ def already_built(engine: Engine) -> bool:
 
 
 # Modules junkan.demo.<name> that register steps, in the order the world is built.
-DEMO_PARTS = ("members", "credentials", "trace", "passports", "regions")
+DEMO_PARTS = ("members", "credentials", "trace", "sharing", "passports", "regions")
 
 
 def build(

@@ -204,9 +204,12 @@ def to_inputs(
         slot = values.setdefault((f.code, year), {})
         slot[f.field] = slot.get(f.field, 0.0) + f.value
         now = f.year is None or carried
+        ja_when = (
+            f"（統計の最新年度 FY{year} に計上）" if carried else f"（最新の統計年度 FY{year} の人口で算出）"
+        )
         for book, text, when in (
             (notes, f.note, f"; counted against FY{year}, the latest year with statistics" if now else ""),
-            (notes_ja, f.note_ja or f.note, f"（最新の統計年度 FY{year} の人口で算出）" if now else ""),
+            (notes_ja, f.note_ja or f.note, ja_when if now else ""),
         ):
             old = book.setdefault(f.code, {}).get(f.field)
             book[f.code][f.field] = f"{old}; {text}{when}" if old else f"{text}{when}"

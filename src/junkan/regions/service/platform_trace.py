@@ -390,17 +390,28 @@ def _collection_figures(code: str, fy: int, y: _Year) -> Iterator[PlatformFigure
     if 0 < m < MIN_CONTRIBUTORS:  # a zero adds up nobody's records; the collectors are n ≥ 2
         yield from _suppressed(code, fy, both[1:], m)
         return
+    if y.traced_kg < y.collected_kg:
+        rest = y.collected_kg - y.traced_kg
+        traced = (
+            f"; {_t(y.traced_kg)} t of the {_t(y.collected_kg)} t collected is traced to its first "
+            f"treatment, the other {_t(rest)} t counts as not treated in the region"
+        )
+        traced_ja = f"。回収{_t(y.collected_kg)} tのうち最初の処理先まで追跡できたのは{_t(y.traced_kg)} t、"
+        traced_ja += f"残り{_t(rest)} tは域内で処理されなかったものとして扱う"
+    else:
+        traced, traced_ja = (
+            "; all of it is traced to its first treatment",
+            "。回収分はすべて最初の処理先まで追跡済み",
+        )
     yield PlatformFigure(
         code,
         both[1],
         y.processed_kg / 1000.0,
         f"{en}: {_t(y.processed_kg)} t of it first sorted, recycled or prepared for reuse at facilities in "
-        f"the region ({m} organisations; {_t(y.traced_kg)} t of the {_t(y.collected_kg)} t collected is "
-        "traced to its first treatment anywhere, the rest counts as not treated in the region)",
+        f"the region ({m} organisations{traced})",
         year=fy,
         note_ja=f"{ja}: うち地域内の施設で最初に選別・再生・リユース準備されたもの {_t(y.processed_kg)} t"
-        f"（{m}組織。回収{_t(y.collected_kg)} tのうち最初の処理先まで追跡できたのは{_t(y.traced_kg)} t、"
-        "残りは域外扱い）",
+        f"（{m}組織{traced_ja}）",
     )
 
 
