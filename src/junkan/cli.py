@@ -622,5 +622,114 @@ def verify_ledger(
         raise typer.Exit(1)
 
 
+# regions: statistics imports -----------------------------------------------------------------------
+region_app = typer.Typer(help="Regions: statistics imports", no_args_is_help=True)
+app.add_typer(region_app, name="region")
+
+
+def _region_report(report: Any) -> None:
+    """Print an import run: its outcome, then every row of its report (errors, warnings, repairs, notes)."""
+    colour = {"applied": "green", "unchanged": "cyan"}.get(report.status, "red")
+    console.print(
+        f"[{colour}]{report.status}[/{colour}]: {escape(report.filename)} (run {report.run_id}, sha256 "
+        f"{report.sha256[:12]}…): {report.rows_read} rows read, {report.rows_changed} changed; regions: "
+        f"{', '.join(report.regions) or 'none'}",
+        soft_wrap=True,
+    )
+    if report.rows:
+        t = Table("row", "field", "severity", "code", "message", title=f"report: {len(report.rows)} row(s)")
+        for r in report.rows:
+            t.add_row(str(r.row), escape(r.field), r.severity, r.code, escape(r.message))
+        console.print(t)
+
+
+def _region_rejected(e: JunkanError, filename: str) -> None:
+    """An all-or-nothing import refused: the per-row report, what to do, exit 2 (nothing was stored)."""
+    run = e.extra.get("import_run_id")
+    err.print(f"[red]rejected[/red]: {escape(filename)}{f' (run {run})' if run else ''}: {escape(e.message)}")
+    rows = getattr(e, "rows", [])
+    if rows:
+        t = Table("row", "field", "code", "what to fix", title=f"{len(rows)} problem(s)")
+        for r in rows:
+            t.add_row(str(r.row), escape(r.field), r.code, escape(r.message))
+        err.print(t)
+    err.print("nothing was stored; fix the rows above and run the import again")
+    raise typer.Exit(2)
+
+
+@region_app.command("import")
+def region_import(
+    file: Annotated[Path, typer.Argument(exists=True, dir_okay=False, readable=True, help="CSV or XLSX")],
+    email: Annotated[str, typer.Option(help="a municipality admin's e-mail (or the operator's)")],
+    password: Annotated[str, typer.Option(prompt=True, hide_input=True)],
+) -> None:
+    """Import region statistics in junkan's CSV/XLSX format (all or nothing, with a per-row report)."""
+    from junkan.errors import ImportRejected
+    from junkan.regions import service as regions
+
+    uow = UnitOfWork(make_engine(_settings().database_url))
+    try:
+        s = auth.sign_in(uow, Actor.system("cli"), email=email, password=password, hours=1)
+        report = regions.import_statistics(
+            uow, Actor(s.principal, ip="cli"), file.read_bytes(), filename=file.name
+        )
+    except ImportRejected as e:
+        _region_rejected(e, file.name)
+        return
+    except JunkanError as e:
+        _fail(e)
+        return
+    _region_report(report)
+
+
+def _waw_file(path: Path | None) -> Path | None:
+    """city_level_data.csv: the path itself, or inside it (a what-a-waste-2.0 folder or the shared data
+    folder), else in the configured shared data folder."""
+    base = path if path is not None else _settings().shared_data_dir
+    if base is None:
+        return None
+    if base.is_file():
+        return base
+    for candidate in (base / "city_level_data.csv", base / "what-a-waste-2.0" / "city_level_data.csv"):
+        if candidate.is_file():
+            return candidate
+    return None
+
+
+@region_app.command("import-what-a-waste")
+def region_import_what_a_waste(
+    path: Annotated[
+        Path | None,
+        typer.Argument(help="city_level_data.csv or its folder (default: JUNKAN_SHARED_DATA_DIR)"),
+    ] = None,
+) -> None:
+    """Import the Japanese cities of World Bank What a Waste 2.0 as the platform operator; the codebook
+    (city_level_codebook.csv beside the data) gives the measurement years when it is there."""
+    from junkan.errors import ImportRejected
+    from junkan.regions import service as regions
+
+    data = _waw_file(path)
+    if data is None:
+        where = escape(str(path)) if path is not None else "JUNKAN_SHARED_DATA_DIR (not set or no data in it)"
+        err.print(
+            f"[red]error[/red] no What a Waste city_level_data.csv in {where}; give the file or its folder, "
+            "or set JUNKAN_SHARED_DATA_DIR to a folder with what-a-waste-2.0/"
+        )
+        raise typer.Exit(2)
+    book = data.with_name("city_level_codebook.csv")
+    uow = UnitOfWork(make_engine(_settings().database_url))
+    try:
+        report = regions.import_what_a_waste(
+            uow, Actor.system("cli"), data, book if book.is_file() else None, filename=data.name
+        )
+    except ImportRejected as e:
+        _region_rejected(e, data.name)
+        return
+    except JunkanError as e:
+        _fail(e)
+        return
+    _region_report(report)
+
+
 def main() -> None:
     app()
