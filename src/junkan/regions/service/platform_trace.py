@@ -51,7 +51,9 @@ latest statistics year when the statistics have not reached it yet, and says so 
 
 Scale: four queries for all regions at once (facilities; events per site, organisation, year and kind;
 output mass per site, organisation, year and kind; one recursive query for the custody trace), then one
-pass per region over the rows of its own facilities.
+pass per region over the rows of its own facilities. The queries read the whole ledger: measured ~1 s for
+200,000 events and 1,741 regions on SQLite, ~1.5 s on PostgreSQL (most of it the custody trace). A
+national deployment needs these yearly totals kept in a rollup table as events are recorded (not built).
 """
 
 from __future__ import annotations
