@@ -18,7 +18,7 @@ from junkan.custody.mass_balance import Account, MassBalanceLedger
 from junkan.custody.model import AccountKey, AccountStatement, Entry, EntryKind, Period
 from junkan.errors import Conflict, RuleViolation
 
-__all__ = ["close_period", "statement"]
+__all__ = ["close_period", "open_statement", "statement"]
 
 
 def statement(ledger: MassBalanceLedger, account: AccountKey, period: Period) -> AccountStatement:
@@ -27,9 +27,15 @@ def statement(ledger: MassBalanceLedger, account: AccountKey, period: Period) ->
     if period in acc.closed:
         return acc.closed[period]
     opening = sum(e.kind.sign * e.grams for e in acc.entries if e.period < period)
-    mine = tuple(e for e in acc.entries if e.period == period)
-    by = {k: sum(e.grams for e in mine if e.kind is k) for k in EntryKind}
-    closing = opening + sum(e.kind.sign * e.grams for e in mine)
+    return open_statement(account, period, opening, tuple(e for e in acc.entries if e.period == period))
+
+
+def open_statement(
+    account: AccountKey, period: Period, opening: int, entries: tuple[Entry, ...]
+) -> AccountStatement:
+    """The statement of a period not closed yet: ``opening`` (grams) and the period's ``entries`` by kind."""
+    by = {k: sum(e.grams for e in entries if e.kind is k) for k in EntryKind}
+    closing = opening + sum(e.kind.sign * e.grams for e in entries)
     return AccountStatement(
         account,
         period,
@@ -40,7 +46,7 @@ def statement(ledger: MassBalanceLedger, account: AccountKey, period: Period) ->
         by[EntryKind.TRANSFER_OUT],
         by[EntryKind.EXPIRY],
         closing,
-        mine,
+        entries,
     )
 
 
