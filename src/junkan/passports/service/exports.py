@@ -20,10 +20,10 @@ from junkan.errors import InvalidInput, NotFound, PermissionDenied
 from junkan.members.model import Scope
 from junkan.passports import aas, qr, versioning
 from junkan.passports.disclosure import RANK
-from junkan.passports.identifiers import passport_linkset, validate_gtin
+from junkan.passports.identifiers import passport_linkset
 from junkan.passports.model import Audience, Status
-from junkan.passports.service import PassportView, digital_link, get_passport
 from junkan.passports.service.issuing import build_credential, issue_credential
+from junkan.passports.service.reads import PassportView, digital_link, get_passport, gs1_keys
 from junkan.store import audit
 from junkan.store.passports_repo import PassportsRepo
 from junkan.store.uow import UnitOfWork
@@ -140,13 +140,10 @@ def public_credential_by_gtin(
 ) -> tuple[str | None, str, str]:
     """The stored public credential (JSON text) a GS1 key resolves to, walking up serial → lot → GTIN,
     with its ETag and passport id; ``None`` as credential for a version that predates stored ones."""
-    try:
-        g14 = validate_gtin(gtin)
-    except InvalidInput as e:
-        raise NotFound(e.message, code="gtin_not_found", field="gtin") from None
+    g14, keys = gs1_keys(gtin, lot, serial)
     with uow:
         repo = PassportsRepo(uow.conn)
-        for key in dict.fromkeys([(lot, serial), (lot, None), (None, None)]):
+        for key in keys:
             found = repo.credential_by_gtin(g14, *key)
             if found is not None:
                 pid, digest, credential = found

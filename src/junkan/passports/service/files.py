@@ -26,7 +26,7 @@ from junkan.errors import ImportRejected, InvalidInput, NotFound, RowError
 from junkan.members.model import Scope
 from junkan.passports import tabular
 from junkan.passports.codec import passport_to_dict
-from junkan.passports.service import check_passport_id
+from junkan.passports.service.documents import check_passport_id
 from junkan.store import audit
 from junkan.store.members_repo import MembersRepo
 from junkan.store.passports_repo import PassportsRepo, row_values
