@@ -328,6 +328,8 @@ probe(
     "POST",
     "/trace/import",
     form=True,
+    # A's own viewer is refused the upload, and the page it gets back lists A's imports, which it may see.
+    entitled=OWNER,
     body=lambda w: {},
     files=lambda w: {
         "file": ("intruder.csv", IMPORT_CSV.replace(b"SITE", str(w.ids["site.a"]).encode()), "text/csv")
