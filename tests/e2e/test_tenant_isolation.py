@@ -64,11 +64,8 @@ def world(tmp_path_factory: pytest.TempPathFactory, sqlite_template: Path) -> It
     emails = {"a_viewer": viewer}
     emails.update(actors)
     for name, actor in emails.items():
-        email = actor.label.split("<")[1].rstrip(">")
-        r = client.post("/api/v1/session", json={"email": email, "password": PASSWORD})
-        assert r.status_code == 200, r.text
-        w.cookies[name] = {"session": r.cookies["junkan_session"], "csrf": r.json()["csrf_token"]}
-        client.cookies.clear()
+        w.ids[f"email.{name}"] = actor.label.split("<")[1].rstrip(">")
+        sign_in(w, name)
     w.ids["email.a"] = admin_a.label.split("<")[1].rstrip(">")
     for step in SETUP:
         step(w)
@@ -95,6 +92,15 @@ def test_every_endpoint_has_a_probe() -> None:
     )
     stale = sorted(set(PROBES) - app_routes())
     assert not stale, f"probes for endpoints that no longer exist: {stale}"
+
+
+def sign_in(w: ProbeWorld, caller: str) -> None:
+    """A fresh web session for ``caller`` (sign-out probes end the one it had)."""
+    w.client.cookies.clear()
+    r = w.client.post("/api/v1/session", json={"email": w.ids[f"email.{caller}"], "password": PASSWORD})
+    assert r.status_code == 200, r.text
+    w.cookies[caller] = {"session": r.cookies["junkan_session"], "csrf": r.json()["csrf_token"]}
+    w.client.cookies.clear()
 
 
 def _send(w: ProbeWorld, key: tuple[str, str], caller: str):
@@ -135,6 +141,8 @@ def test_probe(world: ProbeWorld, key: tuple[str, str], caller: str) -> None:
                 f"{key} as {caller} was accepted ({r.status_code}): {r.text[:300]}"
             )
         assert fingerprint(world.engine) == before, f"{key} as {caller} changed stored data"
+        if pr.public_write and caller != "anon":
+            sign_in(world, caller)  # a sign-out probe must not leave later web probes running anonymously
     leaked = [m for m in world.markers if m in r.text and not pr.may_see(caller, m)]
     assert not leaked, f"{key} as {caller} leaked {leaked}"
 
