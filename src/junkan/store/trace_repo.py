@@ -8,6 +8,7 @@ round trips, not N; reads that feed computations return columns (numpy arrays fo
 from __future__ import annotations
 
 import datetime as dt
+import json
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
@@ -53,7 +54,7 @@ from junkan.trace.ledger import GENESIS_HASH, LedgerLink
 from junkan.trace.model import DocumentRef, Event, EventKind, LotLine
 from junkan.trace.units import Quantity, normalise_decimal
 
-__all__ = ["EventFilter", "LotRow", "TraceRepo", "event_from_payload"]
+__all__ = ["ConeLots", "EventFilter", "LotRow", "TraceRepo", "event_from_payload"]
 
 _CHUNK = 900  # stays under SQLite's bound-parameter limit for IN lists
 
@@ -115,6 +116,21 @@ class LotRow:
     created_at: dt.datetime
     last_time: dt.datetime
     created_by: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class ConeLots:
+    """What a provenance trace shows of the lots of a cone, one list per column, in the order of their ids.
+
+    ``created_kg`` is without the column's trailing zeros (the value ``LotRow`` readers normalise to)."""
+
+    org_id: list[int]
+    key: list[str]
+    material: list[str]
+    grade: list[str]
+    source_kind: list[str]
+    created_at: list[dt.datetime]
+    created_kg: list[Decimal]
 
 
 @dataclass(frozen=True, slots=True)
@@ -476,6 +492,66 @@ class TraceRepo:
                 # last_time is not read here (a trace does not need it): created_at stands in for it
                 out[i] = LotRow(i, org, key, material, grade, None, kg, kind, root_id, at, at)
         return out
+
+    def cone_lots(self, ids: Sequence[int]) -> ConeLots | None:
+        """The columns of ``ids`` (sorted, distinct) in one statement, or None if any lot is missing.
+
+        A cone has thousands of lots, so this reads plain driver tuples (the connection's cursor, in its
+        transaction) without SQLAlchemy's rows and per-value type processing: times and masses come as
+        text (SQLite keeps times as text anyway, and masses as REAL/INTEGER) and each distinct one is
+        converted once, to the values ``trace_lots_by_id`` gives — UTC times, and on SQLite the mass
+        SQLAlchemy reads, ``Decimal('%.6f' % value)`` — without trailing zeros."""
+        raw = self.conn.connection.driver_connection
+        assert raw is not None
+        cursor = raw.cursor()
+        try:
+            if self.pg:
+                # the ids as one array literal: adapting thousands of ints one by one costs more than the scan
+                cursor.execute(
+                    "SELECT org_id, key, material, grade, source_kind, created_kg::text, "
+                    "to_char(created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI:SS.US') "
+                    "FROM trace_lots WHERE id = ANY(%s::bigint[]) ORDER BY id",
+                    ("{" + ",".join(map(str, ids)) + "}",),
+                )
+            else:
+                cursor.execute(
+                    "SELECT org_id, key, material, grade, source_kind, created_kg, created_at "
+                    "FROM trace_lots WHERE id IN (SELECT value FROM json_each(?)) ORDER BY id",
+                    (json.dumps(list(ids)),),
+                )
+            rows = cursor.fetchall()
+        finally:
+            cursor.close()
+        if len(rows) != len(ids):
+            return None
+        times: dict[str, dt.datetime] = {}
+        masses: dict[Any, Decimal] = {}
+        pg = self.pg
+
+        def at(text: str) -> dt.datetime:
+            t = times.get(text)
+            if t is None:
+                t = dt.datetime.fromisoformat(text)
+                t = times[text] = t.replace(tzinfo=dt.UTC) if t.tzinfo is None else t.astimezone(dt.UTC)
+            return t
+
+        def kg(value: Any) -> Decimal:
+            d = masses.get(value)
+            if d is None:
+                exact = Decimal(value) if pg else Decimal(f"{value:.6f}")
+                d = masses[value] = Decimal(normalise_decimal(exact))
+            return d
+
+        # one pass per column: zip(*rows) would hold an iterator per row, thousands of objects for the GC
+        return ConeLots(
+            [r[0] for r in rows],
+            [r[1] for r in rows],
+            [r[2] for r in rows],
+            [r[3] for r in rows],
+            [r[4] for r in rows],
+            [at(r[6]) for r in rows],
+            [kg(r[5]) for r in rows],
+        )
 
     # trades ---------------------------------------------------------------------------------------
     def trade(self, shipper: str, receiver: str, ref: str) -> dict[str, Any] | None:
